@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the system packages OnAir's tests use, when they are missing: Debian's `chromium` (driven by puppeteer),
+# `coturn` (the TURN server of the TURN end-to-end test) and `iproute2` (the tests' private loopback-only network
+# namespace). Runs apt-get when it can (root, apt present); otherwise prints what to install and fails.
+# PUPPETEER_EXECUTABLE_PATH or CHROME_PATH name another Chromium.
+set -euo pipefail
+
+need=()
+chrome="${PUPPETEER_EXECUTABLE_PATH:-${CHROME_PATH:-}}"
+if [ -n "$chrome" ] && [ -x "$chrome" ]; then :;
+elif command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1; then :;
+else need+=(chromium); fi
+command -v turnserver >/dev/null 2>&1 || need+=(coturn)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+
+[ ${#need[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "onair: installing system packages: ${need[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+else
+  echo "onair: missing system packages: ${need[*]}" >&2
+  echo "  Debian/Ubuntu: sudo apt-get install -y ${need[*]}" >&2
+  echo "  Or point PUPPETEER_EXECUTABLE_PATH (or CHROME_PATH) at a Chromium and put coturn's turnserver on PATH." >&2
+  exit 1
+fi

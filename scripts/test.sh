@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `npm test`: install missing system packages, type-check, build the pages, then run every test with tap.
+# Extra arguments go to tap (e.g. `npm test -- tests/signaling`).
+#
+# Where the OS allows it (root, or unprivileged user namespaces), the tests run in a private network namespace that
+# has only loopback: no WebRTC candidate, STUN request or mDNS query can reach any address but 127.0.0.1 / ::1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-system-deps.sh
+node_modules/.bin/tsc -p tsconfig.json
+npm run build --silent
+node_modules/.bin/tap build >/dev/null
+
+mkdir -p tmp
+out=tmp/tap-output.txt
+run=(node_modules/.bin/tap --reporter=tap "$@")
+if [ "${ONAIR_TEST_NETNS:-1}" = 1 ] && unshare --net --map-root-user true 2>/dev/null; then
+  unshare --net --map-root-user -- bash -c 'ip link set lo up && exec "$@"' _ "${run[@]}" | tee "$out" && status=0 || status=${PIPESTATUS[0]}
+else
+  echo "onair: no private network namespace here; tests run on the host's loopback" >&2
+  "${run[@]}" | tee "$out" && status=0 || status=${PIPESTATUS[0]}
+fi
+
+# One closing line CI can read: "N passed, N failed, N skipped" (from tap's own final count).
+node -e '
+  const text = require("fs").readFileSync(process.argv[1], "utf8");
+  const m = [...text.matchAll(/^# \{ total: (\d+)(?:, pass: (\d+))?(?:, fail: (\d+))?(?:, skip: (\d+))?(?:, todo: (\d+))?/gm)].pop();
+  if (!m) { console.log("0 passed, 1 failed"); process.exit(0); }
+  console.log(`${m[2] ?? 0} passed, ${m[3] ?? 0} failed, ${Number(m[4] ?? 0) + Number(m[5] ?? 0)} skipped`);
+' "$out"
+exit "$status"

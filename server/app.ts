@@ -1,0 +1,62 @@
+/**
+ * Builds the OnAir app: the pages (static files built by `npm run build`), the `/ws` signalling relay. Building
+ * does not listen; `server/index.ts` does, and tests build their own app and listen on port 0.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.ts';
+import { loggerOptions } from './logger.ts';
+import { relayRoute } from './signaling/route.ts';
+import { Rooms } from './signaling/rooms.ts';
+
+/** Where `npm run build` writes the pages. */
+export const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'public');
+
+/** The largest WebSocket frame accepted, in bytes; a larger one closes that socket with 1009 (RFC 6455 §7.4.1). */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+export interface BuildOptions {
+  /** Fastify logger options or instance; default from the config (pino, pretty on a TTY). */
+  logger?: FastifyServerOptions['logger'];
+  /** Time a connection has to send `join`, in ms (default 10 000). */
+  joinTimeoutMs?: number;
+}
+
+/**
+ * Build the app.
+ *
+ * @param config the configuration from `loadConfig()`
+ * @throws Error when the pages have not been built (`npm run build`)
+ */
+export async function buildServer(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  if (!existsSync(join(PUBLIC_DIR, 'watch.html'))) {
+    throw new Error(`The pages are not built (${PUBLIC_DIR} is missing): run "npm run build".`);
+  }
+  const app = Fastify({
+    logger: opts.logger ?? loggerOptions(config),
+    ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
+  });
+  const rooms = new Rooms();
+  app.decorate('rooms', rooms);
+
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false },
+  });
+  await app.register(relayRoute, { config, rooms, joinTimeoutMs: opts.joinTimeoutMs ?? 10_000 });
+
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, index: false, wildcard: false, serve: true });
+  app.get('/', (_req, reply) => reply.sendFile('broadcast.html'));
+  app.get('/watch', (_req, reply) => reply.sendFile('watch.html'));
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The live rooms (read-only use outside the relay). */
+    rooms: Rooms;
+  }
+}

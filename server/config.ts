@@ -1,0 +1,129 @@
+/**
+ * OnAir's configuration, read once from the environment (and a `.env` file, which never overrides variables already
+ * set) into a frozen, typed object. Nothing else in the server reads `process.env`. `.env.example` lists every
+ * variable with its default.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const urlList = (schemes: RegExp) =>
+  z
+    .string()
+    .transform((s) => (s.trim() === 'none' ? [] : s.split(',').map((u) => u.trim()).filter(Boolean)))
+    .pipe(z.array(z.string().regex(schemes, `each URL must start with ${schemes.source.replace(/[\^\\()]/g, '')}`)));
+
+const EnvSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    STUN_URLS: urlList(/^stuns?:/).default(['stun:stun.l.google.com:19302']),
+    TURN_URLS: urlList(/^turns?:/).default([]),
+    TURN_USERNAME: z.string().min(1).optional(),
+    TURN_CREDENTIAL: z.string().min(1).optional(),
+    TURN_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
+    TURN_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3600),
+    ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
+    TLS_CERT: z.string().min(1).optional(),
+    TLS_KEY: z.string().min(1).optional(),
+  })
+  .superRefine((env, ctx) => {
+    const staticCreds = env.TURN_USERNAME !== undefined || env.TURN_CREDENTIAL !== undefined;
+    if (env.TURN_SECRET && staticCreds) {
+      ctx.addIssue({ code: 'custom', path: ['TURN_SECRET'], message: 'set TURN_SECRET or TURN_USERNAME/TURN_CREDENTIAL, not both' });
+    }
+    if (staticCreds && !(env.TURN_USERNAME && env.TURN_CREDENTIAL)) {
+      ctx.addIssue({ code: 'custom', path: ['TURN_CREDENTIAL'], message: 'TURN_USERNAME and TURN_CREDENTIAL go together' });
+    }
+    if (env.TURN_URLS.length > 0 && !env.TURN_SECRET && !staticCreds) {
+      ctx.addIssue({ code: 'custom', path: ['TURN_URLS'], message: 'TURN needs TURN_SECRET or TURN_USERNAME/TURN_CREDENTIAL' });
+    }
+    if ((env.TURN_SECRET || staticCreds) && env.TURN_URLS.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['TURN_URLS'], message: 'TURN credentials are set but TURN_URLS is empty' });
+    }
+    if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['TLS_KEY'], message: 'TLS_CERT and TLS_KEY go together' });
+    }
+  });
+
+/** TURN settings: static credentials, or a shared secret for TURN REST credentials (draft-uberti-behave-turn-rest). */
+export type TurnConfig =
+  | { urls: readonly string[]; mode: 'static'; username: string; credential: string }
+  | { urls: readonly string[]; mode: 'secret'; secret: string; ttlSeconds: number };
+
+/** The whole configuration. Durations carry their unit in the name. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  readonly stunUrls: readonly string[];
+  readonly turn: TurnConfig | null;
+  readonly iceTransportPolicy: 'all' | 'relay';
+  readonly tls: { readonly cert: Buffer; readonly key: Buffer } | null;
+}
+
+/** Thrown by {@link loadConfig} when a variable is invalid; `variable` names it. */
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable}: ${problem}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+/** Empty strings count as unset, so `.env.example` can list every variable with an empty value. */
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}
+
+function readDotenv(path: string): Record<string, string> {
+  try {
+    return parseDotenv(readFileSync(path));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+}
+
+/**
+ * Read the configuration once.
+ *
+ * @param env        the variables (default `process.env`); they win over the `.env` file
+ * @param dotenvPath a `.env` file to read first, or `null` for none (default `./.env`)
+ * @returns a frozen {@link Config}
+ * @throws {ConfigError} naming the first invalid variable
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, dotenvPath: string | null = '.env'): Config {
+  const merged = { ...(dotenvPath ? readDotenv(dotenvPath) : {}), ...withoutEmpty(env) };
+  const parsed = EnvSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const e = parsed.data;
+  let turn: TurnConfig | null = null;
+  if (e.TURN_URLS.length > 0 && e.TURN_SECRET) {
+    turn = { urls: e.TURN_URLS, mode: 'secret', secret: e.TURN_SECRET, ttlSeconds: e.TURN_TTL_S };
+  } else if (e.TURN_URLS.length > 0 && e.TURN_USERNAME && e.TURN_CREDENTIAL) {
+    turn = { urls: e.TURN_URLS, mode: 'static', username: e.TURN_USERNAME, credential: e.TURN_CREDENTIAL };
+  }
+  let tls: Config['tls'] = null;
+  if (e.TLS_CERT && e.TLS_KEY) {
+    try {
+      tls = { cert: readFileSync(e.TLS_CERT), key: readFileSync(e.TLS_KEY) };
+    } catch (err) {
+      throw new ConfigError('TLS_CERT', `cannot read certificate or key: ${(err as Error).message}`);
+    }
+  }
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    stunUrls: Object.freeze(e.STUN_URLS),
+    turn: turn && Object.freeze({ ...turn, urls: Object.freeze(turn.urls) }),
+    iceTransportPolicy: e.ICE_TRANSPORT_POLICY,
+    tls,
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * The one catalogue of OnAir protocol errors, shared by the server, the pages and the CLI.
+ *
+ * Every error a peer can receive is `{ type: "error", code, message }` (see `messages.ts`), where `code` is one of
+ * the keys below and never changes meaning. `close` is the WebSocket close code (RFC 6455 §7.4) the server sends
+ * right after the error frame, or `null` when the connection carries on.
+ */
+export const ERRORS = {
+  bad_json: { message: 'The frame is not valid JSON.', close: null },
+  invalid_message: { message: 'The message does not match the protocol schema.', close: null },
+  unknown_type: { message: 'Unknown message type.', close: null },
+  not_joined: { message: 'Send "join" before any other message.', close: null },
+  already_joined: { message: 'This connection has already joined a room.', close: null },
+  forbidden: { message: 'Your role may not send this message.', close: null },
+  peer_not_found: { message: 'No such peer in your room for this message.', close: null },
+  invalid_join: { message: 'The "join" message is invalid.', close: 1008 },
+  broadcaster_exists: { message: 'This room already has a broadcaster.', close: 1008 },
+  join_timeout: { message: 'No "join" arrived in time.', close: 1008 },
+  binary_frame: { message: 'Binary frames are not part of the protocol.', close: 1003 },
+  protocol_violation: { message: 'Too many protocol errors; closing.', close: 1008 },
+  internal_error: { message: 'Internal server error.', close: 1011 },
+} as const satisfies Record<string, { message: string; close: number | null }>;
+
+/** A stable error code from {@link ERRORS}. */
+export type ErrorCode = keyof typeof ERRORS;
+
+/** All error codes, in catalogue order (used to build the `error` message schema). */
+export const ERROR_CODES = Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]];
+
+/**
+ * WebSocket close codes the server uses (RFC 6455 §7.4.1). 1009 is sent by `ws` itself when a frame exceeds the
+ * payload limit; 1001 on graceful shutdown. Clients must not reconnect after {@link CLOSE_NO_RETRY} codes.
+ */
+export const CLOSE = {
+  goingAway: 1001,
+  unsupportedData: 1003,
+  policyViolation: 1008,
+  messageTooBig: 1009,
+  internalError: 1011,
+} as const;
+
+/** Error codes after which reconnecting with the same request cannot succeed; pages stop retrying and say why. */
+export const CLOSE_NO_RETRY: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid_join', 'broadcaster_exists']);
+
+/**
+ * A protocol error with a stable `code` from the catalogue; thrown by clients when the server answers `error`.
+ *
+ * @param code    catalogue key
+ * @param message human-readable text (defaults to the catalogue's)
+ * @param cause   the underlying error, if any
+ */
+export class ProtocolError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string = ERRORS[code].message, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProtocolError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The OnAir signalling protocol: every message that crosses the `/ws` relay, as one tagged union per direction,
+ * each checked at runtime by a zod schema before anything reads it. Imported by the server, both pages and the CLI.
+ * `docs/protocol.md` documents it with an example of every message.
+ *
+ * Transport: JSON text frames over one WebSocket (RFC 6455). SDP follows JSEP (RFC 8829); ICE candidates are
+ * trickled (RFC 8838) in the shape of `RTCIceCandidateInit` (RFC 8445 candidate lines).
+ */
+import { z } from 'zod';
+import { ERROR_CODES } from './errors.ts';
+
+/** Room names: 1–64 of `A–Z a–z 0–9 _ -`. */
+export const RoomName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'room: 1-64 of A-Z a-z 0-9 _ -');
+/** Peer ids are assigned by the server: 22 base64url characters (128 random bits). */
+export const PeerId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'peer id');
+export const Role = z.enum(['broadcaster', 'watcher']);
+export type Role = z.infer<typeof Role>;
+
+/** Upper bounds that keep one message small; a Chrome audio+video offer is about 5 KB. */
+export const LIMITS = {
+  sdpBytes: 32 * 1024,
+  sdpLines: 1000,
+  candidateBytes: 1024,
+  tokenBytes: 4096,
+} as const;
+
+const Sdp = z
+  .string()
+  .min(1)
+  .max(LIMITS.sdpBytes)
+  .refine((sdp) => sdp.split('\n').length <= LIMITS.sdpLines, `sdp: at most ${LIMITS.sdpLines} lines`);
+
+/** A trickled ICE candidate, as `RTCIceCandidate.toJSON()` gives it (RFC 8445 candidate attribute). */
+export const IceCandidate = z.strictObject({
+  candidate: z.string().max(LIMITS.candidateBytes),
+  sdpMid: z.string().max(64).nullish(),
+  sdpMLineIndex: z.number().int().min(0).max(1023).nullish(),
+  usernameFragment: z.string().max(256).nullish(),
+});
+export type IceCandidate = z.infer<typeof IceCandidate>;
+
+/** One `RTCIceServer` (STUN or TURN URL list with optional credentials). */
+export const IceServer = z.strictObject({
+  urls: z.array(z.string().max(512)).min(1),
+  username: z.string().max(512).optional(),
+  credential: z.string().max(512).optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
+// ---- Client → server --------------------------------------------------------------------------------------------
+
+const Join = z.strictObject({
+  type: z.literal('join'),
+  room: RoomName.default('main'),
+  role: Role,
+  token: z.string().max(LIMITS.tokenBytes).optional(),
+});
+const BroadcastAvailableOut = z.strictObject({ type: z.literal('broadcastAvailable') });
+const GetBroadcastOut = z.strictObject({ type: z.literal('getBroadcast'), to: PeerId });
+const OfferOut = z.strictObject({ type: z.literal('offer'), to: PeerId, sdp: Sdp });
+const AnswerOut = z.strictObject({ type: z.literal('answer'), to: PeerId, sdp: Sdp });
+const IceOfferCandidateOut = z.strictObject({ type: z.literal('iceOfferCandidate'), to: PeerId, candidate: IceCandidate });
+const IceAnswerCandidateOut = z.strictObject({ type: z.literal('iceAnswerCandidate'), to: PeerId, candidate: IceCandidate });
+
+/** Every message a client may send, keyed on `type`. */
+export const ClientMessage = z.discriminatedUnion('type', [
+  Join,
+  BroadcastAvailableOut,
+  GetBroadcastOut,
+  OfferOut,
+  AnswerOut,
+  IceOfferCandidateOut,
+  IceAnswerCandidateOut,
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+export type ClientMessageType = ClientMessage['type'];
+export type JoinMessage = z.infer<typeof Join>;
+/** Client messages the server relays to one peer (all but `join` and `broadcastAvailable`). */
+export type AddressedMessage = Extract<ClientMessage, { to: string }>;
+
+/**
+ * Who may send each relayed message type, and to whom. `to: "room"` means every watcher of the sender's room.
+ * A watcher can address only its room's broadcaster; the broadcaster only watchers of its room.
+ */
+export const ROUTES = {
+  broadcastAvailable: { from: 'broadcaster', to: 'room' },
+  getBroadcast: { from: 'watcher', to: 'broadcaster' },
+  offer: { from: 'broadcaster', to: 'watcher' },
+  answer: { from: 'watcher', to: 'broadcaster' },
+  iceOfferCandidate: { from: 'broadcaster', to: 'watcher' },
+  iceAnswerCandidate: { from: 'watcher', to: 'broadcaster' },
+} as const satisfies Record<Exclude<ClientMessageType, 'join'>, { from: Role; to: Role | 'room' }>;
+
+// ---- Server → client --------------------------------------------------------------------------------------------
+
+const From = { from: PeerId };
+const Joined = z.strictObject({
+  type: z.literal('joined'),
+  id: PeerId,
+  room: RoomName,
+  role: Role,
+  iceServers: z.array(IceServer),
+  iceTransportPolicy: z.enum(['all', 'relay']),
+  broadcaster: PeerId.nullable(),
+});
+const BroadcastAvailableIn = z.strictObject({ type: z.literal('broadcastAvailable'), ...From });
+const GetBroadcastIn = z.strictObject({ type: z.literal('getBroadcast'), ...From });
+const OfferIn = z.strictObject({ type: z.literal('offer'), ...From, sdp: Sdp });
+const AnswerIn = z.strictObject({ type: z.literal('answer'), ...From, sdp: Sdp });
+const IceOfferCandidateIn = z.strictObject({ type: z.literal('iceOfferCandidate'), ...From, candidate: IceCandidate });
+const IceAnswerCandidateIn = z.strictObject({ type: z.literal('iceAnswerCandidate'), ...From, candidate: IceCandidate });
+const WatcherLeft = z.strictObject({ type: z.literal('watcherLeft'), id: PeerId });
+const BroadcastEnded = z.strictObject({ type: z.literal('broadcastEnded'), id: PeerId });
+const ViewerCount = z.strictObject({ type: z.literal('viewerCount'), count: z.number().int().min(0) });
+const ErrorMessage = z.strictObject({
+  type: z.literal('error'),
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+});
+
+/** Every message the server may send, keyed on `type`. Relayed messages carry `from`, stamped by the server. */
+export const ServerMessage = z.discriminatedUnion('type', [
+  Joined,
+  BroadcastAvailableIn,
+  GetBroadcastIn,
+  OfferIn,
+  AnswerIn,
+  IceOfferCandidateIn,
+  IceAnswerCandidateIn,
+  WatcherLeft,
+  BroadcastEnded,
+  ViewerCount,
+  ErrorMessage,
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+export type ServerMessageType = ServerMessage['type'];
+/** The server message of type `T`, e.g. `ServerMessageOf<"offer">`. */
+export type ServerMessageOf<T extends ServerMessageType> = Extract<ServerMessage, { type: T }>;
+/** The client message of type `T`, e.g. `ClientMessageOf<"answer">`. */
+export type ClientMessageOf<T extends ClientMessageType> = Extract<ClientMessage, { type: T }>;

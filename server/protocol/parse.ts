@@ -1,0 +1,56 @@
+/**
+ * Turning one WebSocket text frame into a checked protocol message, or a typed rejection. Never throws, whatever
+ * the input (the relay calls it on untrusted bytes).
+ */
+import type { z } from 'zod';
+import type { ErrorCode } from './errors.ts';
+import { ClientMessage, ServerMessage } from './messages.ts';
+
+/** The outcome of parsing: a typed message, or a catalogue `code` with a human `detail`. */
+export type ParseResult<T> =
+  | { ok: true; message: T }
+  | { ok: false; code: ErrorCode; detail: string; /** the frame's `type`, when it was a known one */ type?: string };
+
+const CLIENT_TYPES: ReadonlySet<string> = new Set(ClientMessage.options.map((o) => o.shape.type.value));
+const SERVER_TYPES: ReadonlySet<string> = new Set(ServerMessage.options.map((o) => o.shape.type.value));
+
+function parseWith<T>(schema: z.ZodType<T>, types: ReadonlySet<string>, text: string): ParseResult<T> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { ok: false, code: 'bad_json', detail: 'The frame is not valid JSON.' };
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { ok: false, code: 'invalid_message', detail: 'A message is a JSON object with a "type".' };
+  }
+  const type = (data as { type?: unknown }).type;
+  if (typeof type !== 'string' || !types.has(type)) {
+    return { ok: false, code: 'unknown_type', detail: `Unknown message type ${JSON.stringify(type)?.slice(0, 40)}.` };
+  }
+  const result = schema.safeParse(data);
+  if (result.success) return { ok: true, message: result.data };
+  const issue = result.error.issues[0];
+  const where = issue?.path.length ? issue.path.join('.') : type;
+  return { ok: false, code: 'invalid_message', detail: `${type}: ${where}: ${issue?.message ?? 'invalid'}`, type };
+}
+
+/**
+ * Parse a frame a client sent.
+ *
+ * @param text the frame's UTF-8 text
+ * @returns `{ok: true, message}` or `{ok: false, code: "bad_json" | "invalid_message" | "unknown_type", detail}`
+ */
+export function parseClientMessage(text: string): ParseResult<ClientMessage> {
+  return parseWith(ClientMessage, CLIENT_TYPES, text);
+}
+
+/**
+ * Parse a frame the server sent (used by the pages and the CLI).
+ *
+ * @param text the frame's UTF-8 text
+ * @returns `{ok: true, message}` or `{ok: false, code, detail}` as {@link parseClientMessage}
+ */
+export function parseServerMessage(text: string): ParseResult<ServerMessage> {
+  return parseWith(ServerMessage, SERVER_TYPES, text);
+}

@@ -1,0 +1,51 @@
+/**
+ * What the relay does with each message type once a peer has joined: a map from `type` to handler, not a switch.
+ * Every relayed message is re-addressed by the server: `to` is checked against the room and the sender's role,
+ * and `from` is stamped with the sender's id, so no client can speak for another.
+ */
+import type { AddressedMessage, ClientMessage, ClientMessageType, ServerMessage } from '../protocol/messages.ts';
+import { ROUTES } from '../protocol/messages.ts';
+import type { Peer } from './peer.ts';
+import type { Room } from './room.ts';
+
+/** A handler for one message type, called only for joined peers, after the role check. */
+type Handler<T extends ClientMessage> = (peer: Peer, room: Room, message: T) => void;
+
+/** The broadcaster announces it has media: every watcher of the room is told, with `from` set to its id. */
+const broadcastAvailable: Handler<Extract<ClientMessage, { type: 'broadcastAvailable' }>> = (peer, room) => {
+  room.live = true;
+  room.toWatchers({ type: 'broadcastAvailable', from: peer.id });
+};
+
+/** Relay one addressed message to one peer of the room whose role the route allows. */
+const relay: Handler<AddressedMessage> = (peer, room, message) => {
+  const route = ROUTES[message.type];
+  const target = route.to === 'broadcaster' ? room.broadcaster : room.watchers.get(message.to);
+  if (!target || target.id !== message.to) {
+    peer.fail('peer_not_found', `${message.type}: no ${route.to} ${message.to} in room ${room.name}.`);
+    return;
+  }
+  const { to: _to, ...payload } = message;
+  target.send({ ...payload, from: peer.id } as ServerMessage);
+  peer.log.debug({ type: message.type, to: target.id }, 'relayed');
+};
+
+export const HANDLERS: { [T in Exclude<ClientMessageType, 'join'>]: Handler<Extract<ClientMessage, { type: T }>> } = {
+  broadcastAvailable,
+  getBroadcast: relay,
+  offer: relay,
+  answer: relay,
+  iceOfferCandidate: relay,
+  iceAnswerCandidate: relay,
+};
+
+/**
+ * Dispatch a parsed message from a joined peer: check its role may send it, then run its handler.
+ */
+export function dispatch(peer: Peer, room: Room, message: Exclude<ClientMessage, { type: 'join' }>): void {
+  if (ROUTES[message.type].from !== peer.role) {
+    peer.fail('forbidden', `A ${peer.role} may not send "${message.type}".`);
+    return;
+  }
+  (HANDLERS[message.type] as Handler<typeof message>)(peer, room, message);
+}

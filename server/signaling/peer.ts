@@ -1,0 +1,65 @@
+/**
+ * One connected WebSocket client: its server-assigned id, its role and room once joined, and the only way the
+ * relay sends to it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import WebSocket from 'ws';
+import { ERRORS, type ErrorCode } from '../protocol/errors.ts';
+import type { Role, ServerMessage } from '../protocol/messages.ts';
+import type { Room } from './room.ts';
+
+/** Errors a connection may cause before it is closed with `protocol_violation`. */
+export const MAX_PROTOCOL_ERRORS = 20;
+
+/** A new unguessable peer id: 128 random bits, base64url (22 characters). */
+export function newPeerId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export class Peer {
+  /** Assigned by the server; clients never choose it. */
+  readonly id = newPeerId();
+  role: Role | null = null;
+  room: Room | null = null;
+  private errors = 0;
+
+  /**
+   * @param socket the accepted WebSocket (RFC 6455)
+   * @param log    a child logger; the peer binds its id, then role and room on join
+   */
+  constructor(
+    readonly socket: WebSocket,
+    public log: FastifyBaseLogger,
+  ) {
+    this.log = log.child({ peer: this.id });
+  }
+
+  /** Send a message if the socket is still open; a closed socket is simply skipped. */
+  send(message: ServerMessage): void {
+    this.sendRaw(JSON.stringify(message));
+  }
+
+  /** Send a frame already serialized (used to serialize once and fan out to many peers). */
+  sendRaw(frame: string): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(frame);
+  }
+
+  /**
+   * Tell the peer about an error from the catalogue, then close if the catalogue says so. After
+   * {@link MAX_PROTOCOL_ERRORS} errors the connection is closed with `protocol_violation`.
+   *
+   * @param code   catalogue code
+   * @param detail a more precise human message (defaults to the catalogue's)
+   */
+  fail(code: ErrorCode, detail: string = ERRORS[code].message): void {
+    const { close } = ERRORS[code];
+    this.log.info({ code, detail }, 'protocol error');
+    this.send({ type: 'error', code, message: detail });
+    if (close !== null) {
+      this.socket.close(close, code);
+    } else if (++this.errors > MAX_PROTOCOL_ERRORS) {
+      this.fail('protocol_violation');
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * One room: at most one broadcaster and any number of watchers. Rooms are independent broadcasts; the relay only
+ * ever delivers between peers of the same room.
+ */
+import type { ServerMessage } from '../protocol/messages.ts';
+import type { Peer } from './peer.ts';
+
+/** The shortest gap between two `viewerCount` messages to a room, in ms (a join storm sends a few, not thousands). */
+export const VIEWER_COUNT_INTERVAL_MS = 200;
+
+export class Room {
+  broadcaster: Peer | null = null;
+  /** True once the broadcaster has sent `broadcastAvailable`: it has media and answers `getBroadcast`. */
+  live = false;
+  readonly watchers = new Map<string, Peer>();
+  private lastViewerCount = -1;
+  private lastViewerCountAt = 0;
+  private viewerCountTimer: NodeJS.Timeout | null = null;
+
+  constructor(readonly name: string) {}
+
+  get empty(): boolean {
+    return this.broadcaster === null && this.watchers.size === 0;
+  }
+
+  /** The live broadcaster's id, or null (what `joined.broadcaster` reports). */
+  get liveBroadcasterId(): string | null {
+    return this.live && this.broadcaster ? this.broadcaster.id : null;
+  }
+
+  /** Send one message to every watcher, serialized once. */
+  toWatchers(message: ServerMessage): void {
+    const frame = JSON.stringify(message);
+    for (const watcher of this.watchers.values()) watcher.sendRaw(frame);
+  }
+
+  /** Send one message to the broadcaster and every watcher. */
+  toAll(message: ServerMessage): void {
+    this.toWatchers(message);
+    this.broadcaster?.send(message);
+  }
+
+  /**
+   * Send `viewerCount` to the room when it has changed: at once if the last one went out more than
+   * {@link VIEWER_COUNT_INTERVAL_MS} ago, otherwise once at the end of that interval with the count then.
+   */
+  viewerCountChanged(): void {
+    if (this.viewerCountTimer) return;
+    const wait = this.lastViewerCountAt + VIEWER_COUNT_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
+      this.sendViewerCount();
+      return;
+    }
+    this.viewerCountTimer = setTimeout(() => {
+      this.viewerCountTimer = null;
+      this.sendViewerCount();
+    }, wait);
+    this.viewerCountTimer.unref();
+  }
+
+  /** Stop pending timers (the room is being discarded). */
+  dispose(): void {
+    if (this.viewerCountTimer) clearTimeout(this.viewerCountTimer);
+    this.viewerCountTimer = null;
+  }
+
+  private sendViewerCount(): void {
+    const count = this.watchers.size;
+    if (count === this.lastViewerCount) return;
+    this.lastViewerCount = count;
+    this.lastViewerCountAt = Date.now();
+    this.toAll({ type: 'viewerCount', count });
+  }
+}

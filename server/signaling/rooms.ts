@@ -1,0 +1,69 @@
+/**
+ * The registry of rooms: joining and leaving, and what the rest of the room is told when a peer comes or goes.
+ */
+import type { ErrorCode } from '../protocol/errors.ts';
+import type { Role } from '../protocol/messages.ts';
+import type { Peer } from './peer.ts';
+import { Room } from './room.ts';
+
+export class Rooms {
+  private readonly rooms = new Map<string, Room>();
+
+  /** The room named `name`, if anyone is in it. */
+  get(name: string): Room | undefined {
+    return this.rooms.get(name);
+  }
+
+  /** Number of rooms with at least one peer. */
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  /**
+   * Put `peer` in room `name` with `role`. The caller then sends `joined`.
+   *
+   * @returns the room, or `broadcaster_exists` when a broadcaster joins a room that has one
+   */
+  join(peer: Peer, name: string, role: Role): Room | ErrorCode {
+    let room = this.rooms.get(name);
+    if (role === 'broadcaster' && room?.broadcaster) return 'broadcaster_exists';
+    if (!room) {
+      room = new Room(name);
+      this.rooms.set(name, room);
+    }
+    peer.role = role;
+    peer.room = room;
+    peer.log = peer.log.child({ role, room: name });
+    if (role === 'broadcaster') {
+      room.broadcaster = peer;
+      room.live = false;
+    } else {
+      room.watchers.set(peer.id, peer);
+      room.viewerCountChanged();
+    }
+    return room;
+  }
+
+  /**
+   * Take `peer` out of its room (its socket closed). The broadcaster is told `watcherLeft`; when the broadcaster
+   * goes, watchers are told `broadcastEnded`. Empty rooms are discarded.
+   */
+  leave(peer: Peer): void {
+    const room = peer.room;
+    if (!room) return;
+    peer.room = null;
+    if (room.broadcaster === peer) {
+      const wasLive = room.live;
+      room.broadcaster = null;
+      room.live = false;
+      if (wasLive) room.toWatchers({ type: 'broadcastEnded', id: peer.id });
+    } else if (room.watchers.delete(peer.id)) {
+      room.broadcaster?.send({ type: 'watcherLeft', id: peer.id });
+      room.viewerCountChanged();
+    }
+    if (room.empty) {
+      room.dispose();
+      this.rooms.delete(room.name);
+    }
+  }
+}
