@@ -6,13 +6,17 @@
  * Transport: JSON text frames over one WebSocket (RFC 6455). SDP follows JSEP (RFC 8829); ICE candidates are
  * trickled (RFC 8838) in the shape of `RTCIceCandidateInit` (RFC 8445 candidate lines).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { ERROR_CODES } from './errors.ts';
 
+// zod/mini keeps the pages' bundle small; the English locale gives readable rejection details.
+z.config(en());
+
 /** Room names: 1–64 of `A–Z a–z 0–9 _ -`. */
-export const RoomName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'room: 1-64 of A-Z a-z 0-9 _ -');
+export const RoomName = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'room: 1-64 of A-Z a-z 0-9 _ -'));
 /** Peer ids are assigned by the server: 22 base64url characters (128 random bits). */
-export const PeerId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'peer id');
+export const PeerId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'peer id: 8-64 of A-Z a-z 0-9 _ -'));
 export const Role = z.enum(['broadcaster', 'watcher']);
 export type Role = z.infer<typeof Role>;
 
@@ -24,26 +28,26 @@ export const LIMITS = {
   tokenBytes: 4096,
 } as const;
 
-const Sdp = z
-  .string()
-  .min(1)
-  .max(LIMITS.sdpBytes)
-  .refine((sdp) => sdp.split('\n').length <= LIMITS.sdpLines, `sdp: at most ${LIMITS.sdpLines} lines`);
+const Sdp = z.string().check(
+  z.minLength(1),
+  z.maxLength(LIMITS.sdpBytes),
+  z.refine((sdp) => sdp.split('\n').length <= LIMITS.sdpLines, `sdp: at most ${LIMITS.sdpLines} lines`),
+);
 
 /** A trickled ICE candidate, as `RTCIceCandidate.toJSON()` gives it (RFC 8445 candidate attribute). */
 export const IceCandidate = z.strictObject({
-  candidate: z.string().max(LIMITS.candidateBytes),
-  sdpMid: z.string().max(64).nullish(),
-  sdpMLineIndex: z.number().int().min(0).max(1023).nullish(),
-  usernameFragment: z.string().max(256).nullish(),
+  candidate: z.string().check(z.maxLength(LIMITS.candidateBytes)),
+  sdpMid: z.nullish(z.string().check(z.maxLength(64))),
+  sdpMLineIndex: z.nullish(z.int().check(z.minimum(0), z.maximum(1023))),
+  usernameFragment: z.nullish(z.string().check(z.maxLength(256))),
 });
 export type IceCandidate = z.infer<typeof IceCandidate>;
 
 /** One `RTCIceServer` (STUN or TURN URL list with optional credentials). */
 export const IceServer = z.strictObject({
-  urls: z.array(z.string().max(512)).min(1),
-  username: z.string().max(512).optional(),
-  credential: z.string().max(512).optional(),
+  urls: z.array(z.string().check(z.maxLength(512))).check(z.minLength(1), z.maxLength(16)),
+  username: z.optional(z.string().check(z.maxLength(512))),
+  credential: z.optional(z.string().check(z.maxLength(512))),
 });
 export type IceServer = z.infer<typeof IceServer>;
 
@@ -51,9 +55,9 @@ export type IceServer = z.infer<typeof IceServer>;
 
 const Join = z.strictObject({
   type: z.literal('join'),
-  room: RoomName.default('main'),
+  room: z._default(RoomName, 'main'),
   role: Role,
-  token: z.string().max(LIMITS.tokenBytes).optional(),
+  token: z.optional(z.string().check(z.maxLength(LIMITS.tokenBytes))),
 });
 const BroadcastAvailableOut = z.strictObject({ type: z.literal('broadcastAvailable') });
 const GetBroadcastOut = z.strictObject({ type: z.literal('getBroadcast'), to: PeerId });
@@ -99,9 +103,9 @@ const Joined = z.strictObject({
   id: PeerId,
   room: RoomName,
   role: Role,
-  iceServers: z.array(IceServer),
+  iceServers: z.array(IceServer).check(z.maxLength(16)),
   iceTransportPolicy: z.enum(['all', 'relay']),
-  broadcaster: PeerId.nullable(),
+  broadcaster: z.nullable(PeerId),
 });
 const BroadcastAvailableIn = z.strictObject({ type: z.literal('broadcastAvailable'), ...From });
 const GetBroadcastIn = z.strictObject({ type: z.literal('getBroadcast'), ...From });
@@ -111,11 +115,11 @@ const IceOfferCandidateIn = z.strictObject({ type: z.literal('iceOfferCandidate'
 const IceAnswerCandidateIn = z.strictObject({ type: z.literal('iceAnswerCandidate'), ...From, candidate: IceCandidate });
 const WatcherLeft = z.strictObject({ type: z.literal('watcherLeft'), id: PeerId });
 const BroadcastEnded = z.strictObject({ type: z.literal('broadcastEnded'), id: PeerId });
-const ViewerCount = z.strictObject({ type: z.literal('viewerCount'), count: z.number().int().min(0) });
+const ViewerCount = z.strictObject({ type: z.literal('viewerCount'), count: z.int().check(z.minimum(0)) });
 const ErrorMessage = z.strictObject({
   type: z.literal('error'),
   code: z.enum(ERROR_CODES),
-  message: z.string(),
+  message: z.string().check(z.maxLength(1024)),
 });
 
 /** Every message the server may send, keyed on `type`. Relayed messages carry `from`, stamped by the server. */

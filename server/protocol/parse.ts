@@ -2,7 +2,7 @@
  * Turning one WebSocket text frame into a checked protocol message, or a typed rejection. Never throws, whatever
  * the input (the relay calls it on untrusted bytes).
  */
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { ErrorCode } from './errors.ts';
 import { ClientMessage, ServerMessage } from './messages.ts';
 
@@ -11,10 +11,14 @@ export type ParseResult<T> =
   | { ok: true; message: T }
   | { ok: false; code: ErrorCode; detail: string; /** the frame's `type`, when it was a known one */ type?: string };
 
-const CLIENT_TYPES: ReadonlySet<string> = new Set(ClientMessage.options.map((o) => o.shape.type.value));
-const SERVER_TYPES: ReadonlySet<string> = new Set(ServerMessage.options.map((o) => o.shape.type.value));
+/** The `type` values of a discriminated union of strict objects with a literal `type`. */
+function typesOf(union: typeof ClientMessage | typeof ServerMessage): ReadonlySet<string> {
+  return new Set(union.def.options.flatMap((o) => o.shape.type.def.values.map(String)));
+}
+const CLIENT_TYPES = typesOf(ClientMessage);
+const SERVER_TYPES = typesOf(ServerMessage);
 
-function parseWith<T>(schema: z.ZodType<T>, types: ReadonlySet<string>, text: string): ParseResult<T> {
+function parseWith<T>(schema: z.ZodMiniType<T>, types: ReadonlySet<string>, text: string): ParseResult<T> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -26,7 +30,9 @@ function parseWith<T>(schema: z.ZodType<T>, types: ReadonlySet<string>, text: st
   }
   const type = (data as { type?: unknown }).type;
   if (typeof type !== 'string' || !types.has(type)) {
-    return { ok: false, code: 'unknown_type', detail: `Unknown message type ${JSON.stringify(type)?.slice(0, 40)}.` };
+    // Name an object or array `type` only by its kind: stringifying a deeply nested one would overflow the stack.
+    const shown = typeof type === 'object' && type !== null ? (Array.isArray(type) ? 'an array' : 'an object') : JSON.stringify(type)?.slice(0, 40);
+    return { ok: false, code: 'unknown_type', detail: `Unknown message type ${shown}.` };
   }
   const result = schema.safeParse(data);
   if (result.success) return { ok: true, message: result.data };

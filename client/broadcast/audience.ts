@@ -1,0 +1,87 @@
+/**
+ * The broadcaster's audience: one `RTCPeerConnection` per watcher (a mesh, not an SFU). For each `getBroadcast`
+ * it adds the local tracks, sends an offer (JSEP, RFC 8829) and trickles its ICE candidates as `iceOfferCandidate`;
+ * it applies the watcher's `answer` and `iceAnswerCandidate`s.
+ */
+import type { ServerMessageOf } from '../../server/protocol/messages.ts';
+import { RemoteCandidates, toProtocolCandidate } from '../shared/candidates.ts';
+import type { SignalingClient } from '../shared/signaling.ts';
+
+interface WatcherConnection {
+  pc: RTCPeerConnection;
+  candidates: RemoteCandidates;
+}
+
+export class Audience {
+  private readonly watchers = new Map<string, WatcherConnection>();
+
+  /**
+   * @param signaling the relay connection (joined as broadcaster)
+   * @param stream    the captured media; its tracks go to every watcher
+   * @param config    ICE servers and transport policy from `joined`
+   */
+  constructor(
+    private readonly signaling: SignalingClient,
+    private readonly stream: () => MediaStream,
+    private readonly config: () => RTCConfiguration,
+  ) {}
+
+  /** Number of watchers with a peer connection. */
+  get size(): number {
+    return this.watchers.size;
+  }
+
+  /** Every watcher's peer connection (for stats). */
+  peerConnections(): RTCPeerConnection[] {
+    return [...this.watchers.values()].map((w) => w.pc);
+  }
+
+  /** A watcher asked for the broadcast: (re)create its peer connection and send an offer. */
+  async onGetBroadcast({ from: id }: ServerMessageOf<'getBroadcast'>): Promise<void> {
+    this.remove(id);
+    const pc = new RTCPeerConnection(this.config());
+    const watcher = { pc, candidates: new RemoteCandidates(pc) };
+    this.watchers.set(id, watcher);
+    const stream = this.stream();
+    for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    pc.onicecandidate = ({ candidate }) => {
+      if (candidate?.candidate) this.signaling.send({ type: 'iceOfferCandidate', to: id, candidate: toProtocolCandidate(candidate) });
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'failed' && this.watchers.get(id) === watcher) this.remove(id);
+    };
+    await pc.setLocalDescription();
+    if (this.watchers.get(id) !== watcher || !pc.localDescription) return;
+    this.signaling.send({ type: 'offer', to: id, sdp: pc.localDescription.sdp });
+  }
+
+  /** Apply a watcher's answer. */
+  async onAnswer({ from, sdp }: ServerMessageOf<'answer'>): Promise<void> {
+    const watcher = this.watchers.get(from);
+    if (!watcher || watcher.pc.signalingState !== 'have-local-offer') return;
+    await watcher.pc.setRemoteDescription({ type: 'answer', sdp });
+    watcher.candidates.flush();
+  }
+
+  /** Apply (or queue) a watcher's trickled ICE candidate. */
+  onCandidate({ from, candidate }: ServerMessageOf<'iceAnswerCandidate'>): void {
+    this.watchers.get(from)?.candidates.add(candidate);
+  }
+
+  /** Swap the track of one kind on every sender without renegotiating (`RTCRtpSender.replaceTrack`). */
+  async replaceTrack(track: MediaStreamTrack): Promise<void> {
+    const senders = this.peerConnections().flatMap((pc) => pc.getSenders().filter((s) => s.track?.kind === track.kind));
+    await Promise.all(senders.map((s) => s.replaceTrack(track)));
+  }
+
+  /** Close one watcher's peer connection (it left). */
+  remove(id: string): void {
+    this.watchers.get(id)?.pc.close();
+    this.watchers.delete(id);
+  }
+
+  /** Close every peer connection. */
+  closeAll(): void {
+    for (const id of [...this.watchers.keys()]) this.remove(id);
+  }
+}

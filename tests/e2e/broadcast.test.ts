@@ -1,0 +1,70 @@
+/**
+ * End to end in headless Chromium with a fake camera: one broadcaster page, three watcher pages that open before
+ * the broadcast starts; every watcher decodes video; Stop ends it on every watcher; Start plays again on the same
+ * pages without a reload.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'puppeteer';
+import t from 'tap';
+import { launchChromium } from '../../scripts/lib/chromium.ts';
+import { startServer } from '../helpers/server.ts';
+import { clickButton, openBroadcaster, openWatcher, videoSize, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
+
+const WATCHERS = 3;
+const server = await startServer();
+const chromium = await launchChromium();
+t.teardown(async () => {
+  await chromium.close();
+  await server.close();
+});
+
+const watchers: Page[] = [];
+for (let i = 0; i < WATCHERS; i++) watchers.push(await openWatcher(chromium.browser, server.httpUrl, 'e2e'));
+const broadcaster = await openBroadcaster(chromium.browser, server.httpUrl, 'e2e');
+
+t.test('watchers that arrive first wait for the broadcast', async (t) => {
+  for (const page of watchers) {
+    await waitForState(page, 'waiting');
+    t.equal(await page.$eval('#status', (el) => el.textContent), 'Waiting for the broadcast');
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+  }
+});
+
+t.test('every watcher decodes the broadcast', async (t) => {
+  await clickButton(broadcaster, 'Start broadcast');
+  await waitForState(broadcaster, 'live');
+  for (const [i, page] of watchers.entries()) {
+    await waitForState(page, 'live');
+    t.equal(await page.$eval('#status', (el) => el.textContent), 'Live', `watcher ${i} says Live`);
+    const first = await waitForFramesAbove(page, 0);
+    const later = await waitForFramesAbove(page, first);
+    t.ok(later > first, `watcher ${i}: framesDecoded grows (${first} → ${later})`);
+    const size = await videoSize(page);
+    t.ok(size.width > 0 && size.height > 0, `watcher ${i}: video is ${size.width}×${size.height}`);
+  }
+  await broadcaster.waitForFunction((n) => document.getElementById('viewers')?.textContent === String(n), { polling: 100 }, WATCHERS);
+  t.pass(`the broadcaster shows ${WATCHERS} viewers`);
+  mkdirSync('tests/artifacts', { recursive: true });
+  await broadcaster.screenshot({ path: 'tests/artifacts/broadcast.png' });
+  await watchers[0]!.screenshot({ path: 'tests/artifacts/watch.png' });
+});
+
+t.test('Stop broadcast ends it on every watcher', async (t) => {
+  await clickButton(broadcaster, 'Stop broadcast');
+  await waitForState(broadcaster, 'idle');
+  for (const page of watchers) {
+    await waitForState(page, 'ended');
+    t.equal(await page.$eval('#status', (el) => el.textContent), 'Broadcast ended');
+  }
+});
+
+t.test('Start again plays on the same watcher pages without a reload', async (t) => {
+  await clickButton(broadcaster, 'Start broadcast');
+  await waitForState(broadcaster, 'live');
+  for (const [i, page] of watchers.entries()) {
+    await waitForState(page, 'live');
+    const first = await waitForFramesAbove(page, 0);
+    t.ok((await waitForFramesAbove(page, first)) > first, `watcher ${i} decodes again`);
+    t.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 42, `watcher ${i} was not reloaded`);
+  }
+});
