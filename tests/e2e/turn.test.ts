@@ -1,0 +1,37 @@
+/**
+ * End to end through TURN: a real coturn on loopback checking TURN REST credentials (`use-auth-secret`), the OnAir
+ * server minting them from `TURN_SECRET`, and both pages forced to `iceTransportPolicy: "relay"`. Video still
+ * arrives, and the selected candidate pair is relayed.
+ */
+import { randomBytes } from 'node:crypto';
+import t from 'tap';
+import { launchChromium } from '../../scripts/lib/chromium.ts';
+import { startCoturn } from '../helpers/coturn.ts';
+import { clickButton, openBroadcaster, openWatcher, selectedCandidateTypes, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
+import { startServer } from '../helpers/server.ts';
+
+const coturn = await startCoturn(randomBytes(24).toString('hex'));
+const server = await startServer({ TURN_URLS: coturn.url, TURN_SECRET: coturn.secret, ICE_TRANSPORT_POLICY: 'relay' });
+const chromium = await launchChromium();
+t.teardown(async () => {
+  await chromium.close();
+  await server.close();
+  await coturn.stop();
+});
+
+t.test('video arrives through TURN with relay-only ICE', async (t) => {
+  const broadcaster = await openBroadcaster(chromium.browser, server.httpUrl, 'turn');
+  const watcher = await openWatcher(chromium.browser, server.httpUrl, 'turn');
+  await waitForState(watcher, 'waiting');
+  await clickButton(broadcaster, 'Start broadcast');
+  await waitForState(watcher, 'live');
+  const first = await waitForFramesAbove(watcher, 0);
+  t.ok((await waitForFramesAbove(watcher, first)) > first, 'framesDecoded grows');
+
+  const types = await selectedCandidateTypes(watcher);
+  t.same(types, { local: 'relay', remote: 'relay' }, 'the selected candidate pair is relay ↔ relay');
+  t.ok(
+    coturn.log.some((line) => /session .*: (realm <onair\.test> )?user <\d+:[A-Za-z0-9_-]{22}>/.test(line)),
+    'coturn accepted a TURN REST username <expiry>:<peer id>',
+  );
+});
