@@ -10,6 +10,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import { loggerOptions } from './logger.ts';
+import { CLOSE } from './protocol/errors.ts';
 import { relayRoute } from './signaling/route.ts';
 import { Rooms } from './signaling/rooms.ts';
 
@@ -45,6 +46,12 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
 
   await app.register(fastifyWebsocket, {
     options: { maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false },
+    // On close, tell every client "going away" (1001) so its page reconnects, instead of ws's bare close.
+    preClose(done) {
+      for (const client of this.websocketServer.clients) client.close(CLOSE.goingAway, 'server shutting down');
+      this.websocketServer.close();
+      done();
+    },
   });
   await app.register(relayRoute, { config, rooms, joinTimeoutMs: opts.joinTimeoutMs ?? 10_000 });
 

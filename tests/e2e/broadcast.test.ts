@@ -49,6 +49,16 @@ t.test('every watcher decodes the broadcast', async (t) => {
   await watchers[0]!.screenshot({ path: 'tests/artifacts/watch.png' });
 });
 
+t.test('the watcher video autoplays muted inline, and Unmute unmutes it', async (t) => {
+  const page = watchers[0]!;
+  const attrs = await page.$eval('video', (v) => ({ autoplay: v.autoplay, playsInline: v.playsInline, muted: v.muted }));
+  t.same(attrs, { autoplay: true, playsInline: true, muted: true });
+  await clickButton(page, 'Unmute');
+  t.equal(await page.$eval('video', (v) => v.muted), false, 'unmuted');
+  await clickButton(page, 'Mute');
+  t.equal(await page.$eval('video', (v) => v.muted), true, 'muted again');
+});
+
 t.test('Stop broadcast ends it on every watcher', async (t) => {
   await clickButton(broadcaster, 'Stop broadcast');
   await waitForState(broadcaster, 'idle');

@@ -16,13 +16,14 @@ export interface TestServer {
 }
 
 /**
- * @param env  configuration variables on top of the test defaults (`PORT=0`, `HOST=127.0.0.1`, `STUN_URLS=none`)
+ * @param env  configuration variables on top of the test defaults (`PORT=0`, `HOST=127.0.0.1`, `STUN_URLS=none`);
+ *             give `PORT` to start a server again where an earlier one was
  * @param opts build options (logger, join timeout)
  */
 export async function startServer(env: Record<string, string> = {}, opts: BuildOptions = {}): Promise<TestServer> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', STUN_URLS: 'none', LOG_LEVEL: 'silent', ...env }, null);
   const app = await buildServer(config, { logger: false, ...opts });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: config.port, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server has no TCP address');
   const httpUrl = `http://127.0.0.1:${address.port}`;
