@@ -12,9 +12,21 @@ node_modules/.bin/tsc -p tsconfig.json
 npm run build --silent
 node_modules/.bin/tap build >/dev/null
 
+# tap expands a directory argument to JavaScript files only: expand directories to their *.test.ts files here.
+args=()
+for arg in "$@"; do
+  if [ -d "$arg" ]; then
+    mapfile -t found < <(find "$arg" -name '*.test.ts' | sort)
+    [ ${#found[@]} -gt 0 ] || { echo "onair: no *.test.ts under $arg" >&2; exit 1; }
+    args+=("${found[@]}")
+  else
+    args+=("$arg")
+  fi
+done
+
 mkdir -p tmp
 out=tmp/tap-output.txt
-run=(node_modules/.bin/tap --reporter=tap "$@")
+run=(node_modules/.bin/tap --reporter=tap ${args[@]+"${args[@]}"})
 if [ "${ONAIR_TEST_NETNS:-1}" = 1 ] && unshare --net --map-root-user true 2>/dev/null; then
   unshare --net --map-root-user -- bash -c 'ip link set lo up && exec "$@"' _ "${run[@]}" | tee "$out" && status=0 || status=${PIPESTATUS[0]}
 else

@@ -1,0 +1,191 @@
+/**
+ * One simulated watcher, start to end: join the room over the relay, ask the live broadcaster for its broadcast,
+ * answer the offer with a {@link MediaReceiver}, trickle ICE both ways, receive for a while, then close everything.
+ * It measures (with `performance.now()`, ms) the time from `getBroadcast` to the offer, to ICE connected and to
+ * the first video RTP packet, and the video RTP bitrate over its receive window.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RTCPeerConnectionState } from 'node-datachannel';
+import { WatcherError, type WatcherFailureCode } from './errors.ts';
+import { MediaReceiver } from './media-receiver.ts';
+import { RelayConnection } from './relay-connection.ts';
+
+export interface WatcherOptions {
+  /** Position in the run, for names and progress (0-based). */
+  index: number;
+  /** The relay's URL, `ws(s)://host/ws`. */
+  relayUrl: string;
+  room: string;
+  /** Receive window once connected, in ms. */
+  durationMs: number;
+  /** Deadline from opening the socket to ICE connected, in ms. */
+  timeoutMs: number;
+  bindAddress: string | undefined;
+  /** Bitrate asked for in REMB reports, in bit/s. */
+  rembBitrate: number;
+}
+
+/** Milestones after `getBroadcast` was sent, in ms; null when not reached. */
+export interface WatcherTimings {
+  offerMs: number | null;
+  iceConnectedMs: number | null;
+  firstRtpMs: number | null;
+}
+
+export interface WatcherResult {
+  index: number;
+  /** The id the relay assigned, once joined. */
+  peerId: string | null;
+  joined: boolean;
+  /** Whether the peer connection reached 'connected'. */
+  connected: boolean;
+  /** Why it failed, or null when it connected and received video for its whole window. */
+  failure: { code: WatcherFailureCode; message: string } | null;
+  timings: WatcherTimings;
+  /** Video RTP over the receive window (from ICE connected): bytes, packets, kbit/s (null when not connected). */
+  video: { packets: number; bytes: number; kbps: number | null; windowMs: number };
+  /** Audio RTP over the whole connection. */
+  audio: { packets: number; bytes: number };
+}
+
+/** Progress callbacks (e.g. for a progress bar). */
+export interface WatcherHooks {
+  joined?(index: number): void;
+  connected?(index: number): void;
+}
+
+/**
+ * Run one watcher to the end of its receive window. Never throws: a failure is reported in the result.
+ *
+ * @param options where to connect and for how long
+ * @param hooks   progress callbacks
+ * @param signal  stops the run: before ICE connected the watcher fails with `aborted`; during the receive window it
+ *                ends the window early and reports what it got
+ */
+export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = {}, signal?: AbortSignal): Promise<WatcherResult> {
+  const stopped = signal ?? new AbortController().signal;
+  const deadline = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), stopped]);
+  const seconds = `${options.timeoutMs / 1000} s`;
+  const result: WatcherResult = {
+    index: options.index,
+    peerId: null,
+    joined: false,
+    connected: false,
+    failure: null,
+    timings: { offerMs: null, iceConnectedMs: null, firstRtpMs: null },
+    video: { packets: 0, bytes: 0, kbps: null, windowMs: 0 },
+    audio: { packets: 0, bytes: 0 },
+  };
+  let relay: RelayConnection | null = null;
+  let receiver: MediaReceiver | null = null;
+  // Rejected by whatever ends the watcher early: a relay error, the socket closing, the broadcast ending, ICE failing.
+  let fail: (err: WatcherError) => void = () => {};
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => {});
+
+  /** The first of `work` and a failure; at the deadline, `WatcherError(code, message())` (or `aborted`). */
+  const step = async <T>(work: Promise<T>, code: WatcherFailureCode, message: () => string): Promise<T> => {
+    work.catch(() => {}); // it may settle after we stopped waiting
+    let onExpire = () => {};
+    const expired = new Promise<never>((_, reject) => {
+      onExpire = () => reject(stopped.aborted ? new WatcherError('aborted') : new WatcherError(code, message()));
+      if (deadline.aborted) onExpire();
+      else deadline.addEventListener('abort', onExpire, { once: true });
+    });
+    try {
+      return await Promise.race([work, failed, expired]);
+    } finally {
+      deadline.removeEventListener('abort', onExpire);
+    }
+  };
+
+  try {
+    relay = await RelayConnection.open(options.relayUrl, options.timeoutMs, deadline, () => stopped.aborted
+      ? new WatcherError('aborted')
+      : new WatcherError('unreachable', `cannot open ${options.relayUrl} within ${seconds}`));
+    const socket = relay;
+    socket.on('error', (m) => fail(new WatcherError('refused', `the relay answered ${m.code}: ${m.message}`)));
+    void socket.closed.then(({ code }) => fail(new WatcherError('socket_closed', `the relay closed the WebSocket (${code})`)));
+
+    // Listen before sending: `joined` and `broadcastAvailable` can arrive in one TCP read, dispatched together.
+    const joining = socket.next(['joined']);
+    const available = socket.next(['broadcastAvailable']);
+    available.catch(() => {}); // not awaited when the broadcaster is already live
+    socket.send({ type: 'join', room: options.room, role: 'watcher' });
+    const joined = await step(joining, 'refused', () => `no "joined" within ${seconds}`);
+    result.joined = true;
+    result.peerId = joined.id;
+    hooks.joined?.(options.index);
+
+    const broadcaster = joined.broadcaster ?? (await step(available, 'no_broadcaster',
+      () => `no broadcaster went live in room "${options.room}" within ${seconds}`)).from;
+    socket.on('broadcastEnded', (m) => {
+      if (m.id === broadcaster) fail(new WatcherError('broadcast_ended', 'the broadcaster left'));
+    });
+
+    let state: RTCPeerConnectionState = 'new';
+    let connected = () => {};
+    const isConnected = new Promise<void>((resolve) => (connected = resolve));
+    let firstRtpAt: number | null = null;
+    const media = (receiver = new MediaReceiver(
+      {
+        name: `watcher-${options.index}`,
+        iceServers: joined.iceServers,
+        iceTransportPolicy: joined.iceTransportPolicy,
+        bindAddress: options.bindAddress,
+        rembBitrate: options.rembBitrate,
+      },
+      {
+        answer: (sdp) => socket.send({ type: 'answer', to: broadcaster, sdp }),
+        candidate: (candidate) => socket.send({ type: 'iceAnswerCandidate', to: broadcaster, candidate }),
+        state: (s) => {
+          state = s;
+          if (s === 'connected') connected();
+          if (s === 'failed' || s === 'closed') fail(new WatcherError('ice_failed', `the peer connection is ${s}`));
+        },
+        firstVideoRtp: (at) => (firstRtpAt = at),
+      },
+    ));
+    socket.on('iceOfferCandidate', (m) => {
+      if (m.from === broadcaster) media.addRemoteCandidate(m.candidate);
+    });
+
+    const offerFromBroadcaster = (async () => {
+      for (;;) {
+        const offer = await socket.next(['offer']);
+        if (offer.from === broadcaster) return offer;
+      }
+    })();
+    const askedAt = performance.now();
+    socket.send({ type: 'getBroadcast', to: broadcaster });
+    const offer = await step(offerFromBroadcaster, 'no_offer', () => `the broadcaster sent no offer within ${seconds}`);
+    result.timings.offerMs = performance.now() - askedAt;
+    media.applyOffer(offer.sdp);
+
+    await step(isConnected, 'ice_timeout', () => `ICE did not connect within ${seconds} (peer connection ${state})`);
+    const connectedAt = performance.now();
+    result.connected = true;
+    result.timings.iceConnectedMs = connectedAt - askedAt;
+    hooks.connected?.(options.index);
+
+    // The receive window: until the duration is over, the run is stopped, or the connection breaks.
+    const before = { bytes: media.video.bytes, packets: media.video.packets };
+    const windowOver = sleep(options.durationMs, undefined, { signal: stopped }).catch(() => {});
+    const broke = await Promise.race([windowOver, failed]).then(() => null, (err: WatcherError) => err);
+    result.video.windowMs = performance.now() - connectedAt;
+    result.video.bytes = media.video.bytes - before.bytes;
+    result.video.packets = media.video.packets - before.packets;
+    result.video.kbps = (result.video.bytes * 8) / Math.max(result.video.windowMs, 1);
+    if (firstRtpAt !== null) result.timings.firstRtpMs = firstRtpAt - askedAt;
+    if (broke) throw broke;
+    if (media.video.packets === 0) throw new WatcherError('no_media', `no video RTP in ${Math.round(result.video.windowMs)} ms`);
+  } catch (err) {
+    const error = err instanceof WatcherError ? err : new WatcherError('internal_error', String(err), { cause: err });
+    result.failure = { code: error.code, message: error.message };
+  } finally {
+    if (receiver) result.audio = { packets: receiver.audio.packets, bytes: receiver.audio.bytes };
+    receiver?.close();
+    await relay?.close();
+  }
+  return result;
+}

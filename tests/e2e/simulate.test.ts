@@ -1,0 +1,100 @@
+/**
+ * End to end: the real broadcaster page in headless Chromium goes live, and `simulate()` joins ten node-datachannel
+ * watchers to it through the real relay. Every watcher must connect and receive video RTP at over 500 kbit/s: Chrome
+ * only sends that much to a libdatachannel receiver when the receiver's REMB reports reach it (and transport-cc is
+ * off), so this proves the bitrate reports work.
+ *
+ * The camera is a generated Y4M clip: Chrome's default fake camera is so easy to encode that it stays near
+ * 350-550 kbit/s whatever the bandwidth estimate, while this texture with grain uses what the estimate allows.
+ */
+import { openSync, writeSync, closeSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { launchChromium } from '../../scripts/lib/chromium.ts';
+import { cleanupNodeDataChannel } from '../../scripts/simulate/native.ts';
+import { relayUrlFor } from '../../scripts/simulate/relay-url.ts';
+import { simulate } from '../../scripts/simulate/run.ts';
+import { startServer } from '../helpers/server.ts';
+
+const WATCHERS = 10;
+const MIN_KBPS = 500;
+
+/**
+ * Write a Y4M clip (4:2:0, 30 fps) of a smooth random texture panning sideways with fresh grain on every frame: the
+ * encoder spends as many bits as the bandwidth estimate allows, like a real camera.
+ *
+ * @param path   where to write
+ * @param width  in pixels (even)
+ * @param height in pixels (even)
+ * @param frames how many (the capture loops)
+ */
+function writeTestClip(path: string, width = 640, height = 360, frames = 30): void {
+  const cell = 16;
+  const gridWidth = Math.ceil((2 * width) / cell) + 2;
+  const grid = Uint8Array.from({ length: gridWidth * (Math.ceil(height / cell) + 2) }, () => Math.random() * 256);
+  const texture = new Uint8Array(2 * width * height); // twice as wide as the frame, to pan across
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < 2 * width; x++) {
+      const gx = x / cell, gy = y / cell, x0 = Math.floor(gx), y0 = Math.floor(gy), fx = gx - x0, fy = gy - y0;
+      const g = (i: number, j: number) => grid[j * gridWidth + i]!;
+      const top = g(x0, y0) * (1 - fx) + g(x0 + 1, y0) * fx;
+      const bottom = g(x0, y0 + 1) * (1 - fx) + g(x0 + 1, y0 + 1) * fx;
+      texture[y * 2 * width + x] = top * (1 - fy) + bottom * fy;
+    }
+  }
+  const frame = Buffer.alloc((width * height * 3) / 2, 128); // chroma stays grey
+  const fd = openSync(path, 'w');
+  writeSync(fd, `YUV4MPEG2 W${width} H${height} F30:1 Ip A1:1 C420jpeg\n`);
+  for (let f = 0; f < frames; f++) {
+    const shift = Math.round((f * 2 * width) / frames);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const grain = (Math.random() - 0.5) * 24;
+        frame[y * width + x] = Math.max(0, Math.min(255, texture[y * 2 * width + ((x + shift) % (2 * width))]! + grain));
+      }
+    }
+    writeSync(fd, 'FRAME\n');
+    writeSync(fd, frame);
+  }
+  closeSync(fd);
+}
+
+t.teardown(cleanupNodeDataChannel);
+
+t.test(`${WATCHERS} simulated watchers connect to a live Chromium broadcaster and receive over ${MIN_KBPS} kbit/s`, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'onair-simulate-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const clip = join(dir, 'camera.y4m');
+  writeTestClip(clip);
+
+  const server = await startServer();
+  t.teardown(() => server.close());
+  const chromium = await launchChromium([`--use-file-for-fake-video-capture=${clip}`]);
+  t.teardown(() => chromium.close());
+
+  const page = await chromium.browser.newPage();
+  await page.goto(`${server.httpUrl}/?room=sim`);
+  // The button is enabled once the camera is open; the locator waits for that before clicking.
+  await page.locator('::-p-aria([name="Start broadcast"][role="button"])').click();
+  await page.waitForFunction(() => document.body.dataset.state === 'live');
+
+  const summary = await simulate({
+    relayUrl: relayUrlFor(server.httpUrl),
+    room: 'sim',
+    watchers: WATCHERS,
+    durationMs: 10_000,
+    timeoutMs: 30_000,
+    bindAddress: '127.0.0.1',
+    rembBitrate: 3_000_000,
+  });
+  t.comment(`video kbit/s per watcher: ${summary.results.map((r) => Math.round(r.video.kbps ?? 0)).join(', ')}`);
+  t.comment(`simulator: ${summary.process.cpuPercent.toFixed(0)} % CPU, RSS peak ${summary.process.rssPeakMiB.toFixed(0)} MiB`);
+
+  t.same(summary.failures, {}, 'no watcher failed');
+  t.equal(summary.connected, WATCHERS, 'every watcher connected');
+  for (const result of summary.results) {
+    t.ok(result.timings.firstRtpMs !== null, `watcher ${result.index} received video RTP`);
+    t.ok((result.video.kbps ?? 0) > MIN_KBPS, `watcher ${result.index}: ${Math.round(result.video.kbps ?? 0)} kbit/s > ${MIN_KBPS}`);
+  }
+});

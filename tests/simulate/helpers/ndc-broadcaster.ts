@@ -1,0 +1,116 @@
+/**
+ * A broadcaster without a browser, for the simulator's tests: a node-datachannel peer per watcher that offers one
+ * VP8 video and one Opus audio track (sendonly), trickles its candidates, and sends RTP packets of dummy payload
+ * once the video track is open. It records whether a REMB report (draft-alvestrand-rmcat-remb-03) came back.
+ */
+import nodeDataChannel, { type PeerConnection, type Track } from 'node-datachannel';
+import { retainTrack } from '../../../scripts/simulate/native.ts';
+import { RelayConnection } from '../../../scripts/simulate/relay-connection.ts';
+
+/** RTP payload type, SSRC and packet size of the dummy video. */
+const VIDEO = { payloadType: 96, ssrc: 0x0a11ce, packetBytes: 1000, intervalMs: 5 } as const;
+
+/** One RTP packet (RFC 3550 §5.1) of zeros. */
+export function rtpPacket(seq: number, ssrc: number = VIDEO.ssrc, bytes: number = VIDEO.packetBytes): Buffer {
+  const packet = Buffer.alloc(bytes);
+  packet[0] = 0x80; // version 2
+  packet[1] = VIDEO.payloadType;
+  packet.writeUInt16BE(seq & 0xffff, 2);
+  packet.writeUInt32BE((seq * 3000) >>> 0, 4);
+  packet.writeUInt32BE(ssrc, 8);
+  return packet;
+}
+
+/** Whether an RTCP packet, compound or not, holds a REMB: payload-specific feedback (206), FMT 15, "REMB". */
+export function hasRemb(packet: Buffer): boolean {
+  for (let at = 0; at + 16 <= packet.length; at += (packet.readUInt16BE(at + 2) + 1) * 4) {
+    const remb = packet[at + 1] === 206 && (packet[at]! & 0x1f) === 15 && packet.toString('latin1', at + 12, at + 16) === 'REMB';
+    if (remb) return true;
+  }
+  return false;
+}
+
+/** A node-datachannel video sender offer (no ICE candidates in it: they trickle). */
+export function createSender(bindAddress = '127.0.0.1'): { pc: PeerConnection; video: Track } {
+  const pc = new nodeDataChannel.PeerConnection('broadcaster', { iceServers: [], bindAddress });
+  const video = new nodeDataChannel.Video('video', 'SendOnly');
+  video.addVP8Codec(VIDEO.payloadType);
+  video.addSSRC(VIDEO.ssrc, 'onair', 'stream', 'video');
+  const audio = new nodeDataChannel.Audio('audio', 'SendOnly');
+  audio.addOpusCodec(111);
+  audio.addSSRC(VIDEO.ssrc + 1, 'onair', 'stream', 'audio');
+  const track = retainTrack(pc.addTrack(video));
+  retainTrack(pc.addTrack(audio));
+  return { pc, video: track };
+}
+
+/** Send dummy video RTP on `track` every few ms while it is open; returns a function that stops. */
+export function sendRtp(track: Track): () => void {
+  let seq = 0;
+  const timer = setInterval(() => {
+    if (track.isOpen()) track.sendMessageBinary(rtpPacket(seq++));
+  }, VIDEO.intervalMs);
+  return () => clearInterval(timer);
+}
+
+export interface NdcBroadcasterOptions {
+  /** Answer `getBroadcast` with an offer (default true); false simulates a broadcaster that never offers. */
+  offer?: boolean;
+}
+
+export class NdcBroadcaster {
+  /** Resolves once any watcher sent a REMB report. */
+  readonly rembSeen: Promise<void>;
+  private rembReceived = () => {};
+  private readonly peers = new Map<string, { pc: PeerConnection; stop: () => void }>();
+
+  private constructor(readonly relay: RelayConnection, readonly id: string, options: NdcBroadcasterOptions) {
+    this.rembSeen = new Promise((resolve) => (this.rembReceived = resolve));
+    relay.on('getBroadcast', ({ from }) => {
+      if (options.offer !== false) this.offerTo(from);
+    });
+    relay.on('answer', ({ from, sdp }) => this.peers.get(from)?.pc.setRemoteDescription(sdp, 'answer'));
+    relay.on('iceAnswerCandidate', ({ from, candidate }) => {
+      this.peers.get(from)?.pc.addRemoteCandidate(candidate.candidate, candidate.sdpMid ?? 'video');
+    });
+  }
+
+  /** Join `room` on the relay at `wsUrl` as its broadcaster and go live. */
+  static async start(wsUrl: string, room: string, options: NdcBroadcasterOptions = {}): Promise<NdcBroadcaster> {
+    const relay = await RelayConnection.open(wsUrl, 5000, new AbortController().signal, () => new Error('aborted'));
+    relay.send({ type: 'join', room, role: 'broadcaster' });
+    const joined = await relay.next(['joined']);
+    const broadcaster = new NdcBroadcaster(relay, joined.id, options);
+    relay.send({ type: 'broadcastAvailable' });
+    return broadcaster;
+  }
+
+  /** Close every peer connection and leave the room. */
+  async close(): Promise<void> {
+    for (const { pc, stop } of this.peers.values()) {
+      stop();
+      pc.close();
+    }
+    this.peers.clear();
+    await this.relay.close();
+  }
+
+  private offerTo(watcher: string): void {
+    const { pc, video } = createSender();
+    video.onMessage((packet) => {
+      if (hasRemb(packet)) this.rembReceived();
+    });
+    pc.onLocalDescription((sdp, type) => {
+      if (type.toLowerCase() === 'offer') this.relay.send({ type: 'offer', to: watcher, sdp });
+    });
+    pc.onLocalCandidate((candidate, mid) => {
+      this.relay.send({
+        type: 'iceOfferCandidate',
+        to: watcher,
+        candidate: { candidate: candidate.replace(/^a=/, ''), sdpMid: mid, sdpMLineIndex: 0 },
+      });
+    });
+    this.peers.set(watcher, { pc, stop: sendRtp(video) });
+    pc.setLocalDescription();
+  }
+}
