@@ -11,7 +11,8 @@ const urlList = (schemes: RegExp) =>
   z
     .string()
     .transform((s) => (s.trim() === 'none' ? [] : s.split(',').map((u) => u.trim()).filter(Boolean)))
-    .pipe(z.array(z.string().regex(schemes, `each URL must start with ${schemes.source.replace(/[\^\\()]/g, '')}`)));
+    // Bounded like the protocol's IceServer (16 URLs of at most 512 characters), so every `joined` stays valid.
+    .pipe(z.array(z.string().max(512).regex(schemes, `each URL must start with ${schemes.source.replace(/[\^\\()]/g, '')}`)).max(16));
 
 const EnvSchema = z
   .object({
@@ -20,8 +21,8 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     STUN_URLS: urlList(/^stuns?:/).default(['stun:stun.l.google.com:19302']),
     TURN_URLS: urlList(/^turns?:/).default([]),
-    TURN_USERNAME: z.string().min(1).optional(),
-    TURN_CREDENTIAL: z.string().min(1).optional(),
+    TURN_USERNAME: z.string().min(1).max(512).optional(),
+    TURN_CREDENTIAL: z.string().min(1).max(512).optional(),
     TURN_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
     TURN_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3600),
     ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
@@ -73,7 +74,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** Empty strings count as unset, so `.env.example` can list every variable with an empty value. */
+/** Empty strings count as unset (in the environment and in `.env`), so `.env.example` can list every variable empty. */
 function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
 }
@@ -96,7 +97,7 @@ function readDotenv(path: string): Record<string, string> {
  * @throws {ConfigError} naming the first invalid variable
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env, dotenvPath: string | null = '.env'): Config {
-  const merged = { ...(dotenvPath ? readDotenv(dotenvPath) : {}), ...withoutEmpty(env) };
+  const merged = { ...withoutEmpty(dotenvPath ? readDotenv(dotenvPath) : {}), ...withoutEmpty(env) };
   const parsed = EnvSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -112,7 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   let tls: Config['tls'] = null;
   if (e.TLS_CERT && e.TLS_KEY) {
     try {
-      tls = { cert: readFileSync(e.TLS_CERT), key: readFileSync(e.TLS_KEY) };
+      tls = Object.freeze({ cert: readFileSync(e.TLS_CERT), key: readFileSync(e.TLS_KEY) });
     } catch (err) {
       throw new ConfigError('TLS_CERT', `cannot read certificate or key: ${(err as Error).message}`);
     }

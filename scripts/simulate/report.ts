@@ -30,6 +30,7 @@ export function formatSummary(summary: Summary): string {
     row('getBroadcast → ICE connected', spread(s.timesMs.iceConnected, 'ms', ['p50', 'p95', 'max'])),
     row('getBroadcast → first RTP', spread(s.timesMs.firstRtp, 'ms', ['p50', 'p95', 'max'])),
     row(`video per watcher (${(s.durationMs / 1000).toFixed(0)} s)`, spread(s.videoKbps.perWatcher, 'kbit/s', ['p50', 'min'])),
+    row('video per watcher, 2nd half', spread(s.videoKbps.steady, 'kbit/s', ['p50', 'min'])),
     row('video total', `${round(s.videoKbps.total)} kbit/s`),
     row('simulator CPU', `${p.cpuPercent.toFixed(0)} % of one core ` +
       `(user ${round(p.cpuUserMs)} ms, system ${round(p.cpuSystemMs)} ms over ${round(p.wallMs)} ms)`),

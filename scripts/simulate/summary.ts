@@ -26,7 +26,8 @@ export interface Summary {
     firstRtp: Distribution | null;
   };
   /** Video RTP received over each connected watcher's window, in kbit/s; `total` is the sum over watchers. */
-  videoKbps: { perWatcher: Distribution | null; total: number };
+  /** kbit/s per watcher over its whole window, over the window's second half (steady), and the total. */
+  videoKbps: { perWatcher: Distribution | null; steady: Distribution | null; total: number };
   /** The receive window asked for, in ms. */
   durationMs: number;
   /** The simulator process during the run. */
@@ -73,7 +74,11 @@ export function summarize(results: readonly WatcherResult[], info: RunInfo): Sum
       iceConnected: distribution(values((r) => r.timings.iceConnectedMs)),
       firstRtp: distribution(values((r) => r.timings.firstRtpMs)),
     },
-    videoKbps: { perWatcher: distribution(kbps), total: kbps.reduce((a, b) => a + b, 0) },
+    videoKbps: {
+      perWatcher: distribution(kbps),
+      steady: distribution(values((r) => (r.connected ? r.video.steadyKbps : null))),
+      total: kbps.reduce((a, b) => a + b, 0),
+    },
     durationMs: info.durationMs,
     process: info.process,
     results: [...results].sort((a, b) => a.index - b.index),

@@ -42,8 +42,11 @@ export interface WatcherResult {
   /** Why it failed, or null when it connected and received video for its whole window. */
   failure: { code: WatcherFailureCode; message: string } | null;
   timings: WatcherTimings;
-  /** Video RTP over the receive window (from ICE connected): bytes, packets, kbit/s (null when not connected). */
-  video: { packets: number; bytes: number; kbps: number | null; windowMs: number };
+  /**
+   * Video RTP over the receive window (from ICE connected): bytes, packets, kbit/s (null when not connected), and
+   * `steadyKbps`, the kbit/s over the window's second half, once the sender's bandwidth estimate has ramped up.
+   */
+  video: { packets: number; bytes: number; kbps: number | null; steadyKbps: number | null; windowMs: number };
   /** Audio RTP over the whole connection. */
   audio: { packets: number; bytes: number };
 }
@@ -73,7 +76,7 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
     connected: false,
     failure: null,
     timings: { offerMs: null, iceConnectedMs: null, firstRtpMs: null },
-    video: { packets: 0, bytes: 0, kbps: null, windowMs: 0 },
+    video: { packets: 0, bytes: 0, kbps: null, steadyKbps: null, windowMs: 0 },
     audio: { packets: 0, bytes: 0 },
   };
   let relay: RelayConnection | null = null;
@@ -170,12 +173,16 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
 
     // The receive window: until the duration is over, the run is stopped, or the connection breaks.
     const before = { bytes: media.video.bytes, packets: media.video.packets };
+    const halfway = { at: connectedAt, bytes: media.video.bytes };
+    const halfTimer = setTimeout(() => Object.assign(halfway, { at: performance.now(), bytes: media.video.bytes }), options.durationMs / 2);
     const windowOver = sleep(options.durationMs, undefined, { signal: stopped }).catch(() => {});
     const broke = await Promise.race([windowOver, failed]).then(() => null, (err: WatcherError) => err);
     result.video.windowMs = performance.now() - connectedAt;
     result.video.bytes = media.video.bytes - before.bytes;
     result.video.packets = media.video.packets - before.packets;
     result.video.kbps = (result.video.bytes * 8) / Math.max(result.video.windowMs, 1);
+    clearTimeout(halfTimer);
+    result.video.steadyKbps = ((media.video.bytes - halfway.bytes) * 8) / Math.max(performance.now() - halfway.at, 1);
     if (firstRtpAt !== null) result.timings.firstRtpMs = firstRtpAt - askedAt;
     if (broke) throw broke;
     if (media.video.packets === 0) throw new WatcherError('no_media', `no video RTP in ${Math.round(result.video.windowMs)} ms`);

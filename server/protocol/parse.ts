@@ -38,7 +38,9 @@ function parseWith<T>(schema: z.ZodMiniType<T>, types: ReadonlySet<string>, text
   if (result.success) return { ok: true, message: result.data };
   const issue = result.error.issues[0];
   const where = issue?.path.length ? issue.path.join('.') : type;
-  return { ok: false, code: 'invalid_message', detail: `${type}: ${where}: ${issue?.message ?? 'invalid'}`, type };
+  // zod names every unrecognized key, and keys are the sender's: cap the detail so an `error` stays short (≤ 1024).
+  const detail = `${type}: ${where}: ${issue?.message ?? 'invalid'}`.slice(0, 200);
+  return { ok: false, code: 'invalid_message', detail, type };
 }
 
 /**

@@ -20,7 +20,8 @@ export class Rooms {
   }
 
   /**
-   * Put `peer` in room `name` with `role`. The caller then sends `joined`.
+   * Put `peer` in room `name` with `role`. The caller then sends `joined` and, for a watcher, calls
+   * `room.viewerCountChanged()`, so that the joiner hears nothing about the room before `joined`.
    *
    * @returns the room, or `broadcaster_exists` when a broadcaster joins a room that has one
    */
@@ -39,7 +40,6 @@ export class Rooms {
       room.live = false;
     } else {
       room.watchers.set(peer.id, peer);
-      room.viewerCountChanged();
     }
     return room;
   }

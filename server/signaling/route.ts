@@ -37,10 +37,13 @@ function onJoin(peer: Peer, message: JoinMessage, opts: RelayOptions): void {
     broadcaster: room.liveBroadcasterId,
   });
   peer.send({ type: 'viewerCount', count: room.watchers.size });
+  if (message.role === 'watcher') room.viewerCountChanged();
   peer.log.info('joined');
 }
 
 function onMessage(peer: Peer, data: RawData, isBinary: boolean, opts: RelayOptions): void {
+  // Once the server has closed the connection (an error that ends it), frames still in flight are not acted on.
+  if (peer.socket.readyState !== peer.socket.OPEN) return;
   if (isBinary) {
     peer.fail('binary_frame');
     return;

@@ -1,6 +1,6 @@
 /**
  * End to end: the real broadcaster page in headless Chromium goes live, and `simulate()` joins ten node-datachannel
- * watchers to it through the real relay. Every watcher must connect and receive video RTP at over 500 kbit/s: Chrome
+ * watchers to it through the real relay. Every watcher must connect and receive video RTP at over 800 kbit/s: Chrome
  * only sends that much to a libdatachannel receiver when the receiver's REMB reports reach it (and transport-cc is
  * off), so this proves the bitrate reports work.
  *
@@ -18,7 +18,11 @@ import { simulate } from '../../scripts/simulate/run.ts';
 import { startServer } from '../helpers/server.ts';
 
 const WATCHERS = 10;
-const MIN_KBPS = 500;
+/**
+ * The issue asks for over 500 kbit/s. Measured here over the window's second half: 1,300-1,750 kbit/s per watcher
+ * with REMB, 430-480 without (Chrome's loss-based estimate alone), so the floor sits between the two with margin.
+ */
+const MIN_KBPS = 800;
 
 /**
  * Write a Y4M clip (4:2:0, 30 fps) of a smooth random texture panning sideways with fresh grain on every frame: the
@@ -89,12 +93,15 @@ t.test(`${WATCHERS} simulated watchers connect to a live Chromium broadcaster an
     rembBitrate: 3_000_000,
   });
   t.comment(`video kbit/s per watcher: ${summary.results.map((r) => Math.round(r.video.kbps ?? 0)).join(', ')}`);
+  t.comment(`second half: ${summary.results.map((r) => Math.round(r.video.steadyKbps ?? 0)).join(', ')}`);
   t.comment(`simulator: ${summary.process.cpuPercent.toFixed(0)} % CPU, RSS peak ${summary.process.rssPeakMiB.toFixed(0)} MiB`);
 
   t.same(summary.failures, {}, 'no watcher failed');
   t.equal(summary.connected, WATCHERS, 'every watcher connected');
   for (const result of summary.results) {
     t.ok(result.timings.firstRtpMs !== null, `watcher ${result.index} received video RTP`);
-    t.ok((result.video.kbps ?? 0) > MIN_KBPS, `watcher ${result.index}: ${Math.round(result.video.kbps ?? 0)} kbit/s > ${MIN_KBPS}`);
+    // Over the window's second half: the sender's bandwidth estimate ramps up from ~300 kbit/s at first.
+    const kbps = result.video.steadyKbps ?? 0;
+    t.ok(kbps > MIN_KBPS, `watcher ${result.index}: ${Math.round(kbps)} kbit/s > ${MIN_KBPS}`);
   }
 });

@@ -21,7 +21,8 @@ t.test('counts, distributions and bitrate over the connected watchers', async (t
   t.same(summary.timesMs.offer, { count: 3, min: 10, p50: 20, p95: 30, max: 30 });
   t.same(summary.timesMs.iceConnected, { count: 3, min: 110, p50: 120, p95: 130, max: 130 });
   t.same(summary.timesMs.firstRtp, { count: 3, min: 210, p50: 220, p95: 230, max: 230 });
-  t.same(summary.videoKbps, { perWatcher: { count: 3, min: 900, p50: 1200, p95: 1500, max: 1500 }, total: 3600 });
+  const spread = { count: 3, min: 900, p50: 1200, p95: 1500, max: 1500 };
+  t.same(summary.videoKbps, { perWatcher: spread, steady: spread, total: 3600 });
   t.same(summary.results.map((r) => r.index), [0, 1, 2, 3, 4], 'results in watcher order');
   t.equal(summary.process, usage);
   t.equal(summary.relayUrl, info.relayUrl);
@@ -33,7 +34,7 @@ t.test('a run where nobody connected has no distributions', async (t) => {
   t.equal(summary.joined, 0);
   t.equal(summary.connected, 0);
   t.same(summary.timesMs, { offer: null, iceConnected: null, firstRtp: null });
-  t.same(summary.videoKbps, { perWatcher: null, total: 0 });
+  t.same(summary.videoKbps, { perWatcher: null, steady: null, total: 0 });
   t.equal(summary.failures.unreachable?.count, 1);
 });
 

@@ -1,0 +1,129 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { ConfigError, loadConfig } from '../server/config.ts';
+
+/** Load with only `env` (never the real process environment or a stray `.env`). */
+const load = (env: Record<string, string | undefined>) => loadConfig(env, null);
+
+/** Assert that `env` is refused with a ConfigError naming `variable`. */
+function refuses(t: Test, env: Record<string, string>, variable: string): void {
+  t.throws(() => load(env), ConfigError, `${JSON.stringify(env)} is refused`);
+  try {
+    load(env);
+  } catch (err) {
+    t.ok(err instanceof ConfigError, 'a ConfigError');
+    t.equal((err as ConfigError).variable, variable, `names ${variable}`);
+    t.match((err as ConfigError).message, variable, 'the message names it too');
+  }
+}
+
+t.test('defaults', async (t) => {
+  t.same(load({}), {
+    port: 3000,
+    host: '127.0.0.1',
+    logLevel: 'info',
+    stunUrls: ['stun:stun.l.google.com:19302'],
+    turn: null,
+    iceTransportPolicy: 'all',
+    tls: null,
+  });
+  t.same(load({ PORT: '', LOG_LEVEL: '', TURN_URLS: '' }), load({}), 'empty values count as unset');
+});
+
+t.test('values are read and typed', async (t) => {
+  const c = load({ PORT: '8443', HOST: '0.0.0.0', LOG_LEVEL: 'debug', ICE_TRANSPORT_POLICY: 'relay', STUN_URLS: 'stun:a:3478, stuns:b:5349' });
+  t.equal(c.port, 8443);
+  t.equal(c.host, '0.0.0.0');
+  t.equal(c.logLevel, 'debug');
+  t.equal(c.iceTransportPolicy, 'relay');
+  t.same(c.stunUrls, ['stun:a:3478', 'stuns:b:5349']);
+});
+
+t.test('STUN_URLS=none gives no STUN', async (t) => {
+  t.same(load({ STUN_URLS: 'none' }).stunUrls, []);
+  t.same(load({ STUN_URLS: ' none ' }).stunUrls, []);
+});
+
+t.test('TURN: static credentials or a shared secret', async (t) => {
+  t.same(load({ TURN_URLS: 'turn:t:3478', TURN_USERNAME: 'u', TURN_CREDENTIAL: 'p' }).turn, {
+    urls: ['turn:t:3478'],
+    mode: 'static',
+    username: 'u',
+    credential: 'p',
+  });
+  t.same(load({ TURN_URLS: 'turn:t:3478,turns:t:5349', TURN_SECRET: '0123456789abcdef' }).turn, {
+    urls: ['turn:t:3478', 'turns:t:5349'],
+    mode: 'secret',
+    secret: '0123456789abcdef',
+    ttlSeconds: 3600,
+  });
+  const turn = load({ TURN_URLS: 'turn:t', TURN_SECRET: '0123456789abcdef', TURN_TTL_S: '60' }).turn;
+  t.equal(turn?.mode === 'secret' ? turn.ttlSeconds : null, 60, 'TURN_TTL_S');
+});
+
+t.test('each bad value throws a ConfigError naming the variable', async (t) => {
+  refuses(t, { PORT: 'abc' }, 'PORT');
+  refuses(t, { PORT: '65536' }, 'PORT');
+  refuses(t, { PORT: '-1' }, 'PORT');
+  refuses(t, { LOG_LEVEL: 'loud' }, 'LOG_LEVEL');
+  refuses(t, { STUN_URLS: 'http://x' }, 'STUN_URLS');
+  refuses(t, { STUN_URLS: 'stun:ok, turn:not-stun' }, 'STUN_URLS');
+  refuses(t, { TURN_URLS: 'stun:x', TURN_SECRET: '0123456789abcdef' }, 'TURN_URLS');
+  refuses(t, { TURN_URLS: 'turn:t:3478' }, 'TURN_URLS');
+  refuses(t, { TURN_URLS: 'turn:t:3478', TURN_SECRET: '0123456789abcdef', TURN_USERNAME: 'u' }, 'TURN_SECRET');
+  refuses(t, { TURN_URLS: 'turn:t:3478', TURN_USERNAME: 'u' }, 'TURN_CREDENTIAL');
+  refuses(t, { TURN_SECRET: '0123456789abcdef' }, 'TURN_URLS');
+  refuses(t, { TURN_URLS: 'turn:t:3478', TURN_SECRET: 'short' }, 'TURN_SECRET');
+  refuses(t, { TURN_URLS: 'turn:t:3478', TURN_SECRET: '0123456789abcdef', TURN_TTL_S: '5' }, 'TURN_TTL_S');
+  refuses(t, { ICE_TRANSPORT_POLICY: 'none' }, 'ICE_TRANSPORT_POLICY');
+  refuses(t, { TLS_CERT: '/etc/onair/cert.pem' }, 'TLS_KEY');
+  refuses(t, { TLS_KEY: '/etc/onair/key.pem' }, 'TLS_KEY');
+});
+
+t.test('TLS files are read, and unreadable ones are refused', async (t) => {
+  const dir = t.testdir({ 'cert.pem': 'CERT', 'key.pem': 'KEY' });
+  const c = load({ TLS_CERT: join(dir, 'cert.pem'), TLS_KEY: join(dir, 'key.pem') });
+  t.equal(c.tls?.cert.toString(), 'CERT');
+  t.equal(c.tls?.key.toString(), 'KEY');
+  refuses(t, { TLS_CERT: join(dir, 'missing.pem'), TLS_KEY: join(dir, 'key.pem') }, 'TLS_CERT');
+});
+
+t.test('the result is frozen', async (t) => {
+  const c = load({ TURN_URLS: 'turn:t:3478', TURN_USERNAME: 'u', TURN_CREDENTIAL: 'p' });
+  t.ok(Object.isFrozen(c), 'config');
+  t.ok(Object.isFrozen(c.stunUrls), 'stunUrls');
+  t.ok(Object.isFrozen(c.turn), 'turn');
+  t.ok(Object.isFrozen(c.turn?.urls), 'turn.urls');
+  t.throws(() => {
+    (c as { port: number }).port = 1;
+  }, TypeError);
+  t.throws(() => (c.stunUrls as string[]).push('stun:x'), TypeError);
+  t.equal(c.port, 3000);
+});
+
+t.test('a .env file is read, but the real environment wins', async (t) => {
+  const dir = t.testdir({
+    '.env': ['# OnAir test', 'PORT=4000', 'LOG_LEVEL=debug', 'STUN_URLS="stun:from-dotenv:3478"', 'HOST=0.0.0.0', ''].join('\n'),
+  });
+  const path = join(dir, '.env');
+  const c = loadConfig({ PORT: '5000', HOST: '' }, path);
+  t.equal(c.port, 5000, 'the environment wins');
+  t.equal(c.logLevel, 'debug', 'from .env');
+  t.same(c.stunUrls, ['stun:from-dotenv:3478'], 'from .env, quotes removed');
+  t.equal(c.host, '0.0.0.0', 'an empty variable does not hide the .env value');
+  t.same(loadConfig({}, join(dir, 'no-such.env')), load({}), 'a missing .env file is fine');
+  writeFileSync(path, 'LOG_LEVEL=loud\n');
+  t.throws(() => loadConfig({}, path), { name: 'ConfigError', variable: 'LOG_LEVEL' }, '.env values are checked too');
+});
+
+t.test('.env.example lists every variable, and copied as .env it gives the defaults', async (t) => {
+  const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+  const listed = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
+  t.same(listed.sort(), [
+    'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
+    'TURN_CREDENTIAL', 'TURN_SECRET', 'TURN_TTL_S', 'TURN_URLS', 'TURN_USERNAME',
+  ]);
+  const dir = t.testdir({ '.env': example });
+  t.same(loadConfig({}, join(dir, '.env')), load({}), 'empty values in .env count as unset');
+});

@@ -1,0 +1,52 @@
+import t from 'tap';
+import { IceCandidate, IceServer, LIMITS, PeerId, ROUTES, Role, RoomName } from '../../server/protocol/messages.ts';
+import { newPeerId } from '../../server/signaling/peer.ts';
+import { CLIENT_EXAMPLES } from './examples.ts';
+
+t.test('ROUTES covers every client message but join, and matches the one-to-many roles', async (t) => {
+  t.same(Object.keys(ROUTES).sort(), Object.keys(CLIENT_EXAMPLES).filter((type) => type !== 'join').sort());
+  t.same(ROUTES, {
+    broadcastAvailable: { from: 'broadcaster', to: 'room' },
+    getBroadcast: { from: 'watcher', to: 'broadcaster' },
+    offer: { from: 'broadcaster', to: 'watcher' },
+    answer: { from: 'watcher', to: 'broadcaster' },
+    iceOfferCandidate: { from: 'broadcaster', to: 'watcher' },
+    iceAnswerCandidate: { from: 'watcher', to: 'broadcaster' },
+  });
+  for (const [type, route] of Object.entries(ROUTES)) t.not(route.from, route.to, `${type} goes to the other role`);
+});
+
+t.test('LIMITS', async (t) => {
+  t.same(LIMITS, { sdpBytes: 32 * 1024, sdpLines: 1000, candidateBytes: 1024, tokenBytes: 4096 });
+});
+
+t.test('peer ids the server assigns are valid PeerIds', async (t) => {
+  for (let i = 0; i < 100; i++) {
+    const id = newPeerId();
+    t.match(id, /^[A-Za-z0-9_-]{22}$/);
+    t.ok(PeerId.safeParse(id).success);
+  }
+  t.notOk(PeerId.safeParse('seven77').success, 'too short');
+  t.notOk(PeerId.safeParse('x'.repeat(65)).success, 'too long');
+  t.notOk(PeerId.safeParse('abc/def+ghi=').success, 'base64, not base64url');
+});
+
+t.test('RoomName and Role', async (t) => {
+  t.ok(RoomName.safeParse('main').success);
+  t.notOk(RoomName.safeParse('').success);
+  t.notOk(RoomName.safeParse('a b').success);
+  t.same(Role.options, ['broadcaster', 'watcher']);
+});
+
+t.test('IceCandidate: RTCIceCandidate.toJSON() shapes', async (t) => {
+  t.ok(IceCandidate.safeParse({ candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host' }).success, 'only candidate');
+  t.ok(IceCandidate.safeParse({ candidate: '', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'abcd' }).success, 'end of candidates');
+  t.notOk(IceCandidate.safeParse({ candidate: 'c', sdpMLineIndex: '0' }).success, 'index as a string');
+});
+
+t.test('IceServer', async (t) => {
+  t.ok(IceServer.safeParse({ urls: ['stun:stun.example.org'] }).success);
+  t.notOk(IceServer.safeParse({ urls: [] }).success, 'at least one URL');
+  t.notOk(IceServer.safeParse({ urls: 'stun:stun.example.org' }).success, 'urls is a list');
+  t.notOk(IceServer.safeParse({ urls: ['turn:x'], username: 'u', credential: 'c', credentialType: 'password' }).success, 'strict');
+});
