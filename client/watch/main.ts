@@ -63,7 +63,11 @@ signaling.onState((state, error) => {
   if (state === 'closed' && error) show('error', error.message);
 });
 
-video.addEventListener('playing', () => show('live'));
+video.addEventListener('playing', () => {
+  // Time to first frame, in ms since navigation started (the page's time origin), for diagnostics and the tests.
+  document.body.dataset.firstFrameMs ??= String(Math.round(performance.now()));
+  show('live');
+});
 unmute.addEventListener('click', () => {
   video.muted = !video.muted;
   unmute.textContent = video.muted ? 'Unmute' : 'Mute';

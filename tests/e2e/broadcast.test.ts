@@ -49,6 +49,17 @@ t.test('every watcher decodes the broadcast', async (t) => {
   await watchers[0]!.screenshot({ path: 'tests/artifacts/watch.png' });
 });
 
+t.test('a watcher opening a live broadcast plays it', async (t) => {
+  const late = await openWatcher(chromium.browser, server.httpUrl, 'e2e');
+  await waitForState(late, 'live');
+  await waitForFramesAbove(late, 0);
+  const ttff = Number(await late.evaluate(() => document.body.dataset.firstFrameMs));
+  t.ok(ttff > 0, 'the page records its time to first frame');
+  t.comment(`time to first frame (navigation → playing): ${ttff} ms`);
+  await late.close();
+  await broadcaster.waitForFunction((n) => document.getElementById('viewers')?.textContent === String(n), { polling: 100 }, WATCHERS);
+});
+
 t.test('the watcher video autoplays muted inline, and Unmute unmutes it', async (t) => {
   const page = watchers[0]!;
   const attrs = await page.$eval('video', (v) => ({ autoplay: v.autoplay, playsInline: v.playsInline, muted: v.muted }));
