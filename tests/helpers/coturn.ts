@@ -4,10 +4,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { freePort } from './ports.ts';
 
 export interface Coturn {
   /** `turn:127.0.0.1:<port>?transport=udp` */
@@ -18,15 +18,6 @@ export interface Coturn {
   stop(): Promise<void>;
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1 (coturn listens on it with UDP and TCP). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /**
  * Start `turnserver` (coturn) on loopback with a shared secret.

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import t from 'tap';
 import type { Summary } from '../../scripts/simulate/summary.ts';
 import { startServer } from '../helpers/server.ts';
+import { freePort } from '../helpers/ports.ts';
 
 const entry = new URL('../../scripts/simulate.ts', import.meta.url).pathname;
 
@@ -19,13 +19,6 @@ function simulateCli(args: string[]): Promise<{ status: number | null; stdout: s
   });
 }
 
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 t.test('--help exits 0', async (t) => {
   const run = await simulateCli(['--help']);
@@ -41,7 +34,7 @@ t.test('a bad option exits 2 and names it on stderr', async (t) => {
 });
 
 t.test('an unreachable server: exit 1, the reason in the JSON summary and on stderr, nothing else on stdout', async (t) => {
-  const port = await closedPort();
+  const port = await freePort();
   const run = await simulateCli(['--url', `http://127.0.0.1:${port}`, '--watchers', '2', '--json']);
   t.equal(run.status, 1);
   const summary = JSON.parse(run.stdout) as Summary;

@@ -1,10 +1,10 @@
-import { createServer } from 'node:net';
 import t from 'tap';
 import { cleanupNodeDataChannel } from '../../scripts/simulate/native.ts';
 import { RelayConnection } from '../../scripts/simulate/relay-connection.ts';
 import { runWatcher, type WatcherOptions } from '../../scripts/simulate/watcher.ts';
 import { startServer } from '../helpers/server.ts';
 import { NdcBroadcaster } from './helpers/ndc-broadcaster.ts';
+import { freePort } from '../helpers/ports.ts';
 
 t.teardown(cleanupNodeDataChannel);
 
@@ -24,14 +24,6 @@ function options(overrides: Partial<WatcherOptions> = {}): WatcherOptions {
   };
 }
 
-/** A TCP port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 t.test('joins a live broadcast, connects, receives video RTP and sends REMB', async (t) => {
   const broadcaster = await NdcBroadcaster.start(server.wsUrl, 'live');
@@ -65,7 +57,7 @@ t.test('waits for broadcastAvailable when it joins before the broadcaster goes l
 });
 
 t.test('a server that does not answer is unreachable, at once', async (t) => {
-  const port = await closedPort();
+  const port = await freePort();
   const result = await runWatcher(options({ relayUrl: `ws://127.0.0.1:${port}/ws` }));
   t.equal(result.failure?.code, 'unreachable');
   t.match(result.failure?.message, `cannot open ws://127.0.0.1:${port}/ws: connect ECONNREFUSED`);
