@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages OnAir's tests use, when they are missing: Debian's `chromium` (driven by puppeteer),
-# `coturn` (the TURN server of the TURN end-to-end test) and `iproute2` (the tests' private loopback-only network
-# namespace). Runs apt-get when it can (root, apt present); otherwise prints what to install and fails.
+# `coturn` (the TURN server of the TURN end-to-end test), `iproute2` (the tests' private loopback-only network
+# namespace) and `openssl` (a self-signed certificate for the HTTPS test). Runs apt-get when it can (root, apt present); otherwise prints what to install and fails.
 # PUPPETEER_EXECUTABLE_PATH or CHROME_PATH name another Chromium.
 set -euo pipefail
 
@@ -12,6 +12,7 @@ elif command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/nu
 else need+=(chromium); fi
 command -v turnserver >/dev/null 2>&1 || need+=(coturn)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 
