@@ -19,13 +19,15 @@ import { startServer } from '../helpers/server.ts';
 
 const WATCHERS = 10;
 /**
- * The issue asks for over 500 kbit/s. Measured here over the window's second half: 1,300-1,750 kbit/s per watcher
- * with REMB, 430-480 without (Chrome's loss-based estimate alone), so the floor sits between the two with margin.
+ * The issue asks for over 500 kbit/s. Measured here over the window's second half: 1,690-1,780 kbit/s per watcher
+ * with REMB, 410-450 without (Chrome's loss-based estimate alone), so the floor sits between the two with margin.
+ * The clip runs at 15 fps: at 30 fps, ten VP8 encodes saturate a 2-core machine and Chrome's CPU adaptation, not
+ * the bandwidth estimate, sets the last watchers' bitrate (down to ~750 kbit/s), which is not what this test is about.
  */
 const MIN_KBPS = 800;
 
 /**
- * Write a Y4M clip (4:2:0, 30 fps) of a smooth random texture panning sideways with fresh grain on every frame: the
+ * Write a Y4M clip (4:2:0, 15 fps) of a smooth random texture panning sideways with fresh grain on every frame: the
  * encoder spends as many bits as the bandwidth estimate allows, like a real camera.
  *
  * @param path   where to write
@@ -33,7 +35,7 @@ const MIN_KBPS = 800;
  * @param height in pixels (even)
  * @param frames how many (the capture loops)
  */
-function writeTestClip(path: string, width = 640, height = 360, frames = 30): void {
+function writeTestClip(path: string, width = 640, height = 360, frames = 15): void {
   const cell = 16;
   const gridWidth = Math.ceil((2 * width) / cell) + 2;
   const grid = Uint8Array.from({ length: gridWidth * (Math.ceil(height / cell) + 2) }, () => Math.random() * 256);
@@ -49,7 +51,7 @@ function writeTestClip(path: string, width = 640, height = 360, frames = 30): vo
   }
   const frame = Buffer.alloc((width * height * 3) / 2, 128); // chroma stays grey
   const fd = openSync(path, 'w');
-  writeSync(fd, `YUV4MPEG2 W${width} H${height} F30:1 Ip A1:1 C420jpeg\n`);
+  writeSync(fd, `YUV4MPEG2 W${width} H${height} F15:1 Ip A1:1 C420jpeg\n`);
   for (let f = 0; f < frames; f++) {
     const shift = Math.round((f * 2 * width) / frames);
     for (let y = 0; y < height; y++) {
