@@ -42,7 +42,6 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
   });
   const rooms = new Rooms();
-  app.decorate('rooms', rooms);
 
   await app.register(fastifyWebsocket, {
     options: { maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false },
@@ -59,11 +58,4 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   app.get('/', (_req, reply) => reply.sendFile('broadcast.html'));
   app.get('/watch', (_req, reply) => reply.sendFile('watch.html'));
   return app;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The live rooms (read-only use outside the relay). */
-    rooms: Rooms;
-  }
 }

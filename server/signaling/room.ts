@@ -30,14 +30,18 @@ export class Room {
 
   /** Send one message to every watcher, serialized once. */
   toWatchers(message: ServerMessage): void {
-    const frame = JSON.stringify(message);
-    for (const watcher of this.watchers.values()) watcher.sendRaw(frame);
+    this.sendFrame(JSON.stringify(message));
   }
 
-  /** Send one message to the broadcaster and every watcher. */
+  /** Send one message to the broadcaster and every watcher, serialized once. */
   toAll(message: ServerMessage): void {
-    this.toWatchers(message);
-    this.broadcaster?.send(message);
+    const frame = JSON.stringify(message);
+    this.sendFrame(frame);
+    this.broadcaster?.sendRaw(frame);
+  }
+
+  private sendFrame(frame: string): void {
+    for (const watcher of this.watchers.values()) watcher.sendRaw(frame);
   }
 
   /**

@@ -9,16 +9,6 @@ import { Room } from './room.ts';
 export class Rooms {
   private readonly rooms = new Map<string, Room>();
 
-  /** The room named `name`, if anyone is in it. */
-  get(name: string): Room | undefined {
-    return this.rooms.get(name);
-  }
-
-  /** Number of rooms with at least one peer. */
-  get size(): number {
-    return this.rooms.size;
-  }
-
   /**
    * Put `peer` in room `name` with `role`. The caller then sends `joined` and, for a watcher, calls
    * `room.viewerCountChanged()`, so that the joiner hears nothing about the room before `joined`.

@@ -38,33 +38,24 @@ export async function waitForState(page: Page, state: string): Promise<void> {
   await page.waitForFunction((s) => document.body.dataset.state === s, POLL, state);
 }
 
-/** The video `framesDecoded` of the watcher page's current peer connection (0 without one). */
-export async function framesDecoded(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const pc = (window.onair as { peerConnection(): RTCPeerConnection | null }).peerConnection();
-    let frames = 0;
-    (await pc?.getStats())?.forEach((s: { type: string; kind?: string; framesDecoded?: number }) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded ?? 0;
-    });
-    return frames;
-  });
-}
-
-/** Wait until the watcher page has decoded more than `than` video frames. */
+/**
+ * Wait until the watcher page's current peer connection has decoded more than `than` video frames
+ * (`framesDecoded` of its video `inbound-rtp` stats); resolves with the count then.
+ */
 export async function waitForFramesAbove(page: Page, than: number): Promise<number> {
-  await page.waitForFunction(
+  const handle = await page.waitForFunction(
     async (min) => {
       const pc = (window.onair as { peerConnection(): RTCPeerConnection | null }).peerConnection();
       let frames = 0;
       (await pc?.getStats())?.forEach((s: { type: string; kind?: string; framesDecoded?: number }) => {
         if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded ?? 0;
       });
-      return frames > min;
+      return frames > min ? frames : false;
     },
     { polling: 200 },
     than,
   );
-  return framesDecoded(page);
+  return (await handle.jsonValue()) as number;
 }
 
 /** The `<video>`'s intrinsic size in pixels. */
