@@ -11,6 +11,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.ts';
 import { loggerOptions } from './logger.ts';
 import { CLOSE } from './protocol/errors.ts';
+import { securityHeaders } from './security-headers.ts';
+import type { RateLimits } from './signaling/rate-limit.ts';
 import { relayRoute } from './signaling/route.ts';
 import { Rooms } from './signaling/rooms.ts';
 
@@ -20,11 +22,24 @@ export const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'd
 /** The largest WebSocket frame accepted, in bytes; a larger one closes that socket with 1009 (RFC 6455 §7.4.1). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
+/**
+ * The most frames one message may come in, and the most unparsed TCP chunks `ws` keeps for one socket: more close
+ * that socket with 1008 (a fragment flood). Browsers send each message as one frame.
+ */
+export const MAX_FRAGMENTS = 64;
+export const MAX_BUFFERED_CHUNKS = 4096;
+
 export interface BuildOptions {
   /** Fastify logger options or instance; default from the config (pino, pretty on a TTY). */
   logger?: FastifyServerOptions['logger'];
   /** Time a connection has to send `join`, in ms (default 10 000). */
   joinTimeoutMs?: number;
+  /** Time between heartbeat pings, in ms (default 15 000). */
+  heartbeatIntervalMs?: number;
+  /** Per-connection message rates (default `RATE_LIMITS`). */
+  rateLimits?: RateLimits;
+  /** Send-buffer bytes above which a client that does not read is dropped (default `MAX_BUFFERED_BYTES`, 1 MiB). */
+  maxBufferedBytes?: number;
 }
 
 /**
@@ -42,9 +57,15 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
   });
   const rooms = new Rooms();
+  await securityHeaders(app);
 
   await app.register(fastifyWebsocket, {
-    options: { maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false },
+    options: {
+      maxPayload: MAX_PAYLOAD_BYTES,
+      maxFragments: MAX_FRAGMENTS,
+      maxBufferedChunks: MAX_BUFFERED_CHUNKS,
+      perMessageDeflate: false,
+    },
     // On close, tell every client "going away" (1001) so its page reconnects, instead of ws's bare close.
     preClose(done) {
       for (const client of this.websocketServer.clients) client.close(CLOSE.goingAway, 'server shutting down');
@@ -52,7 +73,14 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       done();
     },
   });
-  await app.register(relayRoute, { config, rooms, joinTimeoutMs: opts.joinTimeoutMs ?? 10_000 });
+  await app.register(relayRoute, {
+    config,
+    rooms,
+    joinTimeoutMs: opts.joinTimeoutMs ?? 10_000,
+    heartbeatIntervalMs: opts.heartbeatIntervalMs,
+    rateLimits: opts.rateLimits,
+    maxBufferedBytes: opts.maxBufferedBytes,
+  });
 
   await app.register(fastifyStatic, { root: PUBLIC_DIR, index: false, wildcard: false, serve: true });
   app.get('/', (_req, reply) => reply.sendFile('broadcast.html'));

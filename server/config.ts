@@ -28,6 +28,15 @@ const EnvSchema = z
     ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
     TLS_CERT: z.string().min(1).optional(),
     TLS_KEY: z.string().min(1).optional(),
+    BROADCAST_SECRET: z.string().min(32, 'use at least 32 characters (HS256 key)').optional(),
+    WATCH_SECRET: z.string().min(32, 'use at least 32 characters (HS256 key)').optional(),
+    BROADCASTER_TAKEOVER: z.enum(['refuse', 'takeover']).default('refuse'),
+    ALLOWED_ORIGINS: z
+      .string()
+      .transform((s) => s.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'each entry is * or an origin like https://example.com')).max(64))
+      .optional(),
+    MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(100),
   })
   .superRefine((env, ctx) => {
     const staticCreds = env.TURN_USERNAME !== undefined || env.TURN_CREDENTIAL !== undefined;
@@ -62,6 +71,16 @@ export interface Config {
   readonly turn: TurnConfig | null;
   readonly iceTransportPolicy: 'all' | 'relay';
   readonly tls: { readonly cert: Buffer; readonly key: Buffer } | null;
+  /** HS256 key for broadcaster tokens; null: protected mode, only loopback clients may broadcast. */
+  readonly broadcastSecret: string | null;
+  /** HS256 key for watcher tokens; null: anyone may watch. */
+  readonly watchSecret: string | null;
+  /** What a second broadcaster with a valid right to broadcast gets: refused, or the room (the first is closed). */
+  readonly broadcasterTakeover: 'refuse' | 'takeover';
+  /** Origins allowed on the `/ws` upgrade besides the server's own; null: the default (localhost origins). */
+  readonly allowedOrigins: readonly string[] | null;
+  /** Open WebSocket connections allowed from one IP address. */
+  readonly maxConnectionsPerIp: number;
 }
 
 /** Thrown by {@link loadConfig} when a variable is invalid; `variable` names it. */
@@ -126,5 +145,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     turn: turn && Object.freeze({ ...turn, urls: Object.freeze(turn.urls) }),
     iceTransportPolicy: e.ICE_TRANSPORT_POLICY,
     tls,
+    broadcastSecret: e.BROADCAST_SECRET ?? null,
+    watchSecret: e.WATCH_SECRET ?? null,
+    broadcasterTakeover: e.BROADCASTER_TAKEOVER,
+    allowedOrigins: e.ALLOWED_ORIGINS ? Object.freeze(e.ALLOWED_ORIGINS) : null,
+    maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
   });
 }

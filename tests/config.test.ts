@@ -27,6 +27,11 @@ t.test('defaults', async (t) => {
     turn: null,
     iceTransportPolicy: 'all',
     tls: null,
+    broadcastSecret: null,
+    watchSecret: null,
+    broadcasterTakeover: 'refuse',
+    allowedOrigins: null,
+    maxConnectionsPerIp: 100,
   });
   t.same(load({ PORT: '', LOG_LEVEL: '', TURN_URLS: '' }), load({}), 'empty values count as unset');
 });
@@ -79,6 +84,28 @@ t.test('each bad value throws a ConfigError naming the variable', async (t) => {
   refuses(t, { ICE_TRANSPORT_POLICY: 'none' }, 'ICE_TRANSPORT_POLICY');
   refuses(t, { TLS_CERT: '/etc/onair/cert.pem' }, 'TLS_KEY');
   refuses(t, { TLS_KEY: '/etc/onair/key.pem' }, 'TLS_KEY');
+  refuses(t, { BROADCAST_SECRET: 'too-short-for-hs256' }, 'BROADCAST_SECRET');
+  refuses(t, { WATCH_SECRET: 'too-short-for-hs256' }, 'WATCH_SECRET');
+  refuses(t, { BROADCASTER_TAKEOVER: 'fight' }, 'BROADCASTER_TAKEOVER');
+  refuses(t, { ALLOWED_ORIGINS: 'example.com' }, 'ALLOWED_ORIGINS');
+  refuses(t, { ALLOWED_ORIGINS: 'https://a.example/path' }, 'ALLOWED_ORIGINS');
+  refuses(t, { MAX_CONNECTIONS_PER_IP: '0' }, 'MAX_CONNECTIONS_PER_IP');
+});
+
+t.test('security settings are read and typed', async (t) => {
+  const secret = 'x'.repeat(32);
+  const c = load({
+    BROADCAST_SECRET: secret,
+    WATCH_SECRET: `${secret}w`,
+    BROADCASTER_TAKEOVER: 'takeover',
+    ALLOWED_ORIGINS: 'https://onair.example.com/, http://localhost:3000',
+    MAX_CONNECTIONS_PER_IP: '2000',
+  });
+  t.equal(c.broadcastSecret, secret);
+  t.equal(c.watchSecret, `${secret}w`);
+  t.equal(c.broadcasterTakeover, 'takeover');
+  t.same(c.allowedOrigins, ['https://onair.example.com', 'http://localhost:3000'], 'trimmed, without a trailing slash');
+  t.equal(c.maxConnectionsPerIp, 2000);
 });
 
 t.test('TLS files are read, and unreadable ones are refused', async (t) => {
@@ -123,7 +150,8 @@ t.test('.env.example lists every variable, and copied as .env it gives the defau
   t.same(listed.sort(), [
     'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
     'TURN_CREDENTIAL', 'TURN_SECRET', 'TURN_TTL_S', 'TURN_URLS', 'TURN_USERNAME',
-  ]);
+    'ALLOWED_ORIGINS', 'BROADCASTER_TAKEOVER', 'BROADCAST_SECRET', 'MAX_CONNECTIONS_PER_IP', 'WATCH_SECRET',
+  ].sort());
   const dir = t.testdir({ '.env': example });
   t.same(loadConfig({}, join(dir, '.env')), load({}), 'empty values in .env count as unset');
 });

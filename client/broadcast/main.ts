@@ -7,6 +7,7 @@ import { ProtocolError } from '../../server/protocol/errors.ts';
 import { rtcConfiguration } from '../shared/candidates.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
 import { relayUrl, SignalingClient } from '../shared/signaling.ts';
+import { joinToken } from '../shared/token.ts';
 import { Audience } from './audience.ts';
 import { capture, fillDevicePicker } from './media.ts';
 
@@ -62,7 +63,7 @@ function reportError(err: unknown): void {
 function start(): void {
   if (!stream || signaling) return;
   const room = roomInput.value.trim() || 'main';
-  const client = new SignalingClient(relayUrl(), { room, role: 'broadcaster' });
+  const client = new SignalingClient(relayUrl(), { room, role: 'broadcaster', ...joinToken() });
   const crowd = new Audience(client, () => stream!, () => rtcConfig);
   client.on('joined', (joined) => {
     rtcConfig = rtcConfiguration(joined);

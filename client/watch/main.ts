@@ -6,6 +6,7 @@
 import { rtcConfiguration } from '../shared/candidates.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
 import { relayUrl, SignalingClient } from '../shared/signaling.ts';
+import { joinToken } from '../shared/token.ts';
 import { Viewer } from './viewer.ts';
 
 const video = byId('video', HTMLVideoElement);
@@ -33,7 +34,7 @@ function show(state: WatchState, detail?: string): void {
 const room = roomFromQuery();
 roomLabel.textContent = room;
 let rtcConfig: RTCConfiguration = {};
-const signaling = new SignalingClient(relayUrl(), { room, role: 'watcher' });
+const signaling = new SignalingClient(relayUrl(), { room, role: 'watcher', ...joinToken() });
 const viewer = new Viewer(signaling, () => rtcConfig, (stream) => {
   if (video.srcObject !== stream) video.srcObject = stream;
 });

@@ -19,6 +19,9 @@ export const ERRORS = {
   binary_frame: { message: 'Binary frames are not part of the protocol.', close: 1003 },
   protocol_violation: { message: 'Too many protocol errors; closing.', close: 1008 },
   internal_error: { message: 'Internal server error.', close: 1011 },
+  unauthorized: { message: 'Not allowed to join this room in this role (missing, invalid or expired token).', close: 1008 },
+  rate_limited: { message: 'Too many messages or connections; slow down.', close: 1008 },
+  broadcaster_replaced: { message: 'Another broadcaster took over this room.', close: 1008 },
 } as const satisfies Record<string, { message: string; close: number | null }>;
 
 /** A stable error code from {@link ERRORS}. */
@@ -40,7 +43,12 @@ export const CLOSE = {
 } as const;
 
 /** Error codes after which reconnecting with the same request cannot succeed; pages stop retrying and say why. */
-export const CLOSE_NO_RETRY: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['invalid_join', 'broadcaster_exists']);
+export const CLOSE_NO_RETRY: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'invalid_join',
+  'broadcaster_exists',
+  'unauthorized',
+  'broadcaster_replaced',
+]);
 
 /**
  * A protocol error with a stable `code` from the catalogue; thrown by clients when the server answers `error`.

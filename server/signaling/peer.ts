@@ -12,6 +12,12 @@ import type { Room } from './room.ts';
 /** Errors a connection may cause before it is closed with `protocol_violation`. */
 export const MAX_PROTOCOL_ERRORS = 20;
 
+/**
+ * The most bytes that may wait in a socket's send buffer (`bufferedAmount`) before the peer is dropped: a client
+ * that stops reading must not grow the server's memory.
+ */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+
 /** A new unguessable peer id: 128 random bits, base64url (22 characters). */
 export function newPeerId(): string {
   return randomBytes(16).toString('base64url');
@@ -27,10 +33,12 @@ export class Peer {
   /**
    * @param socket the accepted WebSocket (RFC 6455)
    * @param log    a child logger; the peer binds its id, then role and room on join
+   * @param maxBufferedBytes see {@link MAX_BUFFERED_BYTES}
    */
   constructor(
     readonly socket: WebSocket,
     public log: FastifyBaseLogger,
+    private readonly maxBufferedBytes: number = MAX_BUFFERED_BYTES,
   ) {
     this.log = log.child({ peer: this.id });
   }
@@ -42,7 +50,13 @@ export class Peer {
 
   /** Send a frame already serialized (used to serialize once and fan out to many peers). */
   sendRaw(frame: string): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(frame);
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    this.socket.send(frame);
+    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
+      // A close frame would only queue behind what it does not read: cut the TCP connection instead.
+      this.log.warn({ bufferedAmount: this.socket.bufferedAmount }, 'not reading; dropped');
+      this.socket.terminate();
+    }
   }
 
   /**

@@ -34,6 +34,11 @@ export class Rooms {
     return room;
   }
 
+  /** The broadcaster of room `name`, if it has one. */
+  broadcasterOf(name: string): Peer | null {
+    return this.rooms.get(name)?.broadcaster ?? null;
+  }
+
   /**
    * Take `peer` out of its room (its socket closed). The broadcaster is told `watcherLeft`; when the broadcaster
    * goes, watchers are told `broadcastEnded`. Empty rooms are discarded.

@@ -3,25 +3,78 @@
  * its first message must be `join`. Handlers are attached synchronously on connection and nothing a client sends
  * can throw out of them.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RawData } from 'ws';
+import { authorizeJoin, refusalDelay, type ClientOrigin } from '../auth/authorize.ts';
+import { originAllowed } from '../auth/origin.ts';
 import type { Config } from '../config.ts';
 import { iceServersFor } from '../ice/ice-servers.ts';
 import type { JoinMessage } from '../protocol/messages.ts';
 import { parseClientMessage } from '../protocol/parse.ts';
+import { ConnectionLimit } from './connection-limit.ts';
 import { dispatch } from './handlers.ts';
+import { Heartbeat } from './heartbeat.ts';
 import { Peer } from './peer.ts';
+import { MessageBudget, type RateLimits } from './rate-limit.ts';
 import type { Rooms } from './rooms.ts';
 
 /** Options of the relay route. */
 export interface RelayOptions {
-  config: Pick<Config, 'stunUrls' | 'turn' | 'iceTransportPolicy'>;
+  config: Pick<
+    Config,
+    | 'stunUrls'
+    | 'turn'
+    | 'iceTransportPolicy'
+    | 'broadcastSecret'
+    | 'watchSecret'
+    | 'broadcasterTakeover'
+    | 'allowedOrigins'
+    | 'maxConnectionsPerIp'
+  >;
   rooms: Rooms;
   /** How long a new connection has to send `join` before it is closed with `join_timeout`, in ms. */
   joinTimeoutMs: number;
+  /** Time between heartbeat pings, ms (see `heartbeat.ts`). */
+  heartbeatIntervalMs?: number;
+  /** Message rates (see `rate-limit.ts`). */
+  rateLimits?: RateLimits;
+  /** Send-buffer bytes above which a peer that does not read is dropped (see `peer.ts`). */
+  maxBufferedBytes?: number;
+}
+
+/** What one connection's handlers share besides its {@link Peer}. */
+interface Connection {
+  from: ClientOrigin;
+  budget: MessageBudget;
+  /** A `join` is being authorized (a token check) or refused: no second one. */
+  joining: boolean;
+}
+
+/** Check the right to join, then join; a refusal is `unauthorized` after a random delay. */
+function admit(peer: Peer, message: JoinMessage, conn: Connection, opts: RelayOptions): void {
+  const refuse = async (reason: string) => {
+    peer.log.info({ reason, room: message.room, role: message.role }, 'join refused');
+    await refusalDelay();
+    peer.fail('unauthorized');
+  };
+  const verdict = authorizeJoin(message, conn.from, opts.config);
+  if (verdict === null) return onJoin(peer, message, opts);
+  conn.joining = true;
+  if (typeof verdict === 'string') return void refuse(verdict);
+  void verdict.then((reason) => {
+    if (peer.socket.readyState !== peer.socket.OPEN) return;
+    if (reason !== null) return refuse(reason);
+    conn.joining = false;
+    onJoin(peer, message, opts);
+  });
 }
 
 function onJoin(peer: Peer, message: JoinMessage, opts: RelayOptions): void {
+  const current = message.role === 'broadcaster' ? opts.rooms.broadcasterOf(message.room) : null;
+  if (current && opts.config.broadcasterTakeover === 'takeover') {
+    current.fail('broadcaster_replaced');
+    opts.rooms.leave(current);
+  }
   const room = opts.rooms.join(peer, message.room, message.role);
   if (typeof room === 'string') {
     peer.fail(room);
@@ -41,9 +94,13 @@ function onJoin(peer: Peer, message: JoinMessage, opts: RelayOptions): void {
   peer.log.info('joined');
 }
 
-function onMessage(peer: Peer, data: RawData, isBinary: boolean, opts: RelayOptions): void {
+function onMessage(peer: Peer, conn: Connection, data: RawData, isBinary: boolean, opts: RelayOptions): void {
   // Once the server has closed the connection (an error that ends it), frames still in flight are not acted on.
   if (peer.socket.readyState !== peer.socket.OPEN) return;
+  if (!conn.budget.take()) {
+    peer.fail('rate_limited');
+    return;
+  }
   if (isBinary) {
     peer.fail('binary_frame');
     return;
@@ -56,8 +113,8 @@ function onMessage(peer: Peer, data: RawData, isBinary: boolean, opts: RelayOpti
   }
   const message = parsed.message;
   if (message.type === 'join') {
-    if (peer.role !== null) peer.fail('already_joined');
-    else onJoin(peer, message, opts);
+    if (peer.role !== null || conn.joining) peer.fail('already_joined');
+    else admit(peer, message, conn, opts);
     return;
   }
   if (peer.room === null) {
@@ -68,17 +125,42 @@ function onMessage(peer: Peer, data: RawData, isBinary: boolean, opts: RelayOpti
 }
 
 /**
- * Register the `/ws` route. Requires `@fastify/websocket` to be registered on `app`.
+ * Register the `/ws` route. Requires `@fastify/websocket` to be registered on `app`. A foreign `Origin` gets 403
+ * before the upgrade; a connection over the per-IP cap gets `rate_limited`.
  */
 export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Promise<void> {
-  app.get('/ws', { websocket: true }, (socket, req) => {
-    const peer = new Peer(socket, req.log);
+  const heartbeat = new Heartbeat(opts.heartbeatIntervalMs);
+  const perIp = new ConnectionLimit(opts.config.maxConnectionsPerIp);
+  heartbeat.start();
+  app.addHook('onClose', async () => heartbeat.stop());
+
+  const checkOrigin = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!originAllowed(req.headers.origin, req.headers.host, opts.config.allowedOrigins)) {
+      req.log.info({ origin: req.headers.origin?.slice(0, 200) }, 'upgrade refused: origin not allowed');
+      return reply.code(403).send({ error: 'Forbidden', message: 'Origin not allowed' });
+    }
+  };
+
+  app.get('/ws', { websocket: true, onRequest: checkOrigin }, (socket, req) => {
+    const peer = new Peer(socket, req.log, opts.maxBufferedBytes);
+    socket.on('error', (err) => peer.log.info({ err: err.message }, 'socket error'));
+    const release = perIp.acquire(req.ip);
+    if (!release) {
+      peer.fail('rate_limited', 'Too many connections from your address.');
+      return;
+    }
+    heartbeat.watch(socket);
+    const conn: Connection = {
+      from: { remoteAddress: req.socket.remoteAddress, host: req.headers.host },
+      budget: new MessageBudget(() => (peer.role === 'broadcaster' ? (peer.room?.watchers.size ?? 0) : null), opts.rateLimits),
+      joining: false,
+    };
     const joinTimer = setTimeout(() => {
       if (peer.role === null) peer.fail('join_timeout');
     }, opts.joinTimeoutMs);
     socket.on('message', (data, isBinary) => {
       try {
-        onMessage(peer, data, isBinary, opts);
+        onMessage(peer, conn, data, isBinary, opts);
       } catch (err) {
         peer.log.error({ err }, 'relay handler failed');
         peer.fail('internal_error');
@@ -86,9 +168,9 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
     });
     socket.on('close', (code) => {
       clearTimeout(joinTimer);
+      release();
       opts.rooms.leave(peer);
       peer.log.info({ code }, 'left');
     });
-    socket.on('error', (err) => peer.log.info({ err: err.message }, 'socket error'));
   });
 }
