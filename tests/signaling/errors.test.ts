@@ -7,22 +7,10 @@ import { MAX_PAYLOAD_BYTES } from '../../server/app.ts';
 import { MAX_PROTOCOL_ERRORS } from '../../server/signaling/peer.ts';
 import { startServer } from '../helpers/server.ts';
 import { WsPeer } from '../helpers/ws-peer.ts';
-import { fullExchange, TEST_OPTIONS } from './helpers.ts';
+import { expectClose, expectError, fullExchange, TEST_OPTIONS } from './helpers.ts';
 
 const server = await startServer();
 t.teardown(() => server.close());
-
-/** Expect an `error` with `code` as the next message. */
-async function expectError(t: Test, peer: WsPeer, code: string): Promise<void> {
-  const message = await peer.next();
-  t.match(message, { type: 'error', code, message: String }, `error ${code}`);
-}
-
-/** Expect `error` with `code`, then the socket closed with `close` (the catalogue code is the close reason). */
-async function expectClose(t: Test, peer: WsPeer, code: string, close: number): Promise<void> {
-  await expectError(t, peer, code);
-  t.same(await peer.closed, { code: close, reason: code }, `closed ${close}`);
-}
 
 t.test('bad JSON and unknown types are reported; the connection carries on', TEST_OPTIONS, async (t) => {
   const peer = await WsPeer.connect(server.wsUrl);

@@ -123,6 +123,18 @@ export async function fullExchange(t: Test, url: string, room: string, watchers 
   return { broadcaster: b, watchers: ws };
 }
 
+/** Expect an `error` with `code` as the next message. */
+export async function expectError(t: Test, peer: WsPeer, code: string): Promise<void> {
+  const message = await peer.next();
+  t.match(message, { type: 'error', code, message: String }, `error ${code}`);
+}
+
+/** Expect `error` with `code`, then the socket closed with `close` (the catalogue code is the close reason). */
+export async function expectClose(t: Test, peer: WsPeer, code: string, close: number): Promise<void> {
+  await expectError(t, peer, code);
+  t.same(await peer.closed, { code: close, reason: code }, `closed ${close}`);
+}
+
 /** The types a peer received, without `viewerCount`. */
 export function typesOf(peer: WsPeer): string[] {
   return peer.received.filter((m) => m.type !== 'viewerCount').map((m) => m.type);
