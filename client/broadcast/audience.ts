@@ -6,10 +6,12 @@
 import type { ServerMessageOf } from '../../server/protocol/messages.ts';
 import { RemoteCandidates, toProtocolCandidate } from '../shared/candidates.ts';
 import type { SignalingClient } from '../shared/signaling.ts';
+import { IceWatchdog } from './ice-watchdog.ts';
 
 interface WatcherConnection {
   pc: RTCPeerConnection;
   candidates: RemoteCandidates;
+  watchdog: IceWatchdog;
 }
 
 export class Audience {
@@ -31,6 +33,11 @@ export class Audience {
     return this.watchers.size;
   }
 
+  /** The ids of the watchers with a peer connection. */
+  watcherIds(): string[] {
+    return [...this.watchers.keys()];
+  }
+
   /** Every watcher's peer connection (for stats). */
   peerConnections(): RTCPeerConnection[] {
     return [...this.watchers.values()].map((w) => w.pc);
@@ -40,19 +47,35 @@ export class Audience {
   async onGetBroadcast({ from: id }: ServerMessageOf<'getBroadcast'>): Promise<void> {
     this.remove(id);
     const pc = new RTCPeerConnection(this.config());
-    const watcher = { pc, candidates: new RemoteCandidates(pc) };
+    const watchdog = new IceWatchdog((action) => {
+      if (this.watchers.get(id) !== watcher) return;
+      if (action === 'close') this.remove(id);
+      else void this.restartIce(id).catch((err: unknown) => console.warn('onair: ICE restart failed:', err));
+    });
+    const watcher = { pc, candidates: new RemoteCandidates(pc), watchdog };
     this.watchers.set(id, watcher);
+    pc.oniceconnectionstatechange = () => watchdog.onState(pc.iceConnectionState);
     const stream = this.stream();
     for (const track of stream.getTracks()) pc.addTrack(track, stream);
     pc.onicecandidate = ({ candidate }) => {
       if (candidate?.candidate) this.signaling.send({ type: 'iceOfferCandidate', to: id, candidate: toProtocolCandidate(candidate) });
     };
-    pc.onconnectionstatechange = () => {
-      if (pc.connectionState === 'failed' && this.watchers.get(id) === watcher) this.remove(id);
-    };
     await pc.setLocalDescription();
     if (this.watchers.get(id) !== watcher || !pc.localDescription) return;
     this.signaling.send({ type: 'offer', to: id, sdp: pc.localDescription.sdp });
+  }
+
+  /**
+   * Restart ICE on one watcher's connection (RFC 8445 §2.4) and send it the new offer over the relay; the watcher
+   * answers on the same peer connection, and media carries on once the new candidate pair is chosen.
+   */
+  async restartIce(id: string): Promise<void> {
+    const watcher = this.watchers.get(id);
+    if (!watcher) return;
+    watcher.pc.restartIce();
+    await watcher.pc.setLocalDescription();
+    if (this.watchers.get(id) !== watcher || !watcher.pc.localDescription) return;
+    this.signaling.send({ type: 'offer', to: id, sdp: watcher.pc.localDescription.sdp });
   }
 
   /** Apply a watcher's answer. */
@@ -76,6 +99,7 @@ export class Audience {
 
   /** Close one watcher's peer connection (it left). */
   remove(id: string): void {
+    this.watchers.get(id)?.watchdog.stop();
     this.watchers.get(id)?.pc.close();
     this.watchers.delete(id);
   }

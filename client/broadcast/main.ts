@@ -106,7 +106,11 @@ cameraSelect.addEventListener('change', () => void openCamera().catch(reportErro
 microphoneSelect.addEventListener('change', () => void openCamera().catch(reportError));
 
 /** A read-only handle for diagnostics and tests: the open peer connections. */
-window.onair = { peerConnections: () => audience?.peerConnections() ?? [] };
+window.onair = {
+  peerConnections: () => audience?.peerConnections() ?? [],
+  /** Restart ICE on every watcher's connection, as a network change would (diagnostics and tests). */
+  restartIce: () => Promise.all(audience?.watcherIds().map((id) => audience!.restartIce(id)) ?? []).then(() => undefined),
+};
 
 roomInput.value = roomFromQuery();
 updateWatchLink();
@@ -117,6 +121,6 @@ openCamera()
 
 declare global {
   interface Window {
-    onair: { peerConnections(): RTCPeerConnection[] } | { peerConnection(): RTCPeerConnection | null };
+    onair: { peerConnections(): RTCPeerConnection[]; restartIce(): Promise<void> } | { peerConnection(): RTCPeerConnection | null };
   }
 }

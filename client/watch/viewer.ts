@@ -7,6 +7,11 @@ import type { ServerMessageOf } from '../../server/protocol/messages.ts';
 import { RemoteCandidates, toProtocolCandidate } from '../shared/candidates.ts';
 import type { SignalingClient } from '../shared/signaling.ts';
 
+/** The session id of an SDP's origin line (`o=- <sess-id> <sess-version> …`, RFC 8866 §5.2), or null. */
+export function sessionId(sdp: string): string | null {
+  return /^o=\S+ (\S+) /m.exec(sdp)?.[1] ?? null;
+}
+
 export class Viewer {
   private pc: RTCPeerConnection | null = null;
   private candidates: RemoteCandidates | null = null;
@@ -38,6 +43,15 @@ export class Viewer {
   /** Answer the broadcaster's offer. Offers from anyone but the broadcaster we asked are ignored. */
   async onOffer({ from, sdp }: ServerMessageOf<'offer'>): Promise<void> {
     if (from !== this.broadcasterId) return;
+    const current = this.pc;
+    if (current?.remoteDescription && sessionId(current.remoteDescription.sdp) === sessionId(sdp)) {
+      // The same session offered again (an ICE restart after a network change): answer on the same connection.
+      await current.setRemoteDescription({ type: 'offer', sdp });
+      await current.setLocalDescription();
+      if (this.pc !== current || !current.localDescription) return;
+      this.signaling.send({ type: 'answer', to: from, sdp: current.localDescription.sdp });
+      return;
+    }
     this.close();
     this.broadcasterId = from;
     const pc = new RTCPeerConnection(this.config());
