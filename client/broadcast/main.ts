@@ -99,6 +99,8 @@ function stop(): void {
   show('idle', 'Off air');
 }
 
+// The controls are a form for their labels and keyboard use; it never submits (no inline handler: the CSP forbids it).
+byId('controls', HTMLFormElement).addEventListener('submit', (event) => event.preventDefault());
 startButton.addEventListener('click', start);
 stopButton.addEventListener('click', stop);
 roomInput.addEventListener('input', updateWatchLink);

@@ -7,11 +7,30 @@ import type { Browser, Page } from 'puppeteer';
 /** Poll every 100 ms rather than on animation frames: background tabs run none. */
 const POLL = { polling: 100 } as const;
 
-/** Open the broadcaster page for `room` and wait until the camera preview is ready (Start enabled). */
-export async function openBroadcaster(browser: Browser, httpUrl: string, room: string): Promise<Page> {
+/** Record every Content-Security-Policy violation the page reports, across reloads (read with {@link cspViolations}). */
+async function recordCspViolations(page: Page): Promise<void> {
+  await page.evaluateOnNewDocument(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const w = window as unknown as { onairCspViolations?: string[] };
+      (w.onairCspViolations ??= []).push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+}
+
+/** The CSP violations the page has reported since it was last loaded. */
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { onairCspViolations?: string[] }).onairCspViolations ?? []);
+}
+
+/** The page's URL fragment for a join token (`#token=…`), or nothing. */
+const fragment = (token?: string) => (token ? `#token=${encodeURIComponent(token)}` : '');
+
+/** Open the broadcaster page for `room` (with `token` in its fragment) and wait until the camera is ready. */
+export async function openBroadcaster(browser: Browser, httpUrl: string, room: string, token?: string): Promise<Page> {
   const page = await browser.newPage();
   page.on('pageerror', (err) => console.error('broadcaster page error:', err));
-  await page.goto(`${httpUrl}/?room=${encodeURIComponent(room)}`);
+  await recordCspViolations(page);
+  await page.goto(`${httpUrl}/?room=${encodeURIComponent(room)}${fragment(token)}`);
   await page.waitForFunction(() => !(document.getElementById('start') as HTMLButtonElement).disabled, POLL);
   return page;
 }
@@ -25,11 +44,12 @@ export async function clickButton(page: Page, name: string): Promise<void> {
   await button.dispose();
 }
 
-/** Open a watcher page for `room`. */
-export async function openWatcher(browser: Browser, httpUrl: string, room: string): Promise<Page> {
+/** Open a watcher page for `room` (with `token` in its fragment). */
+export async function openWatcher(browser: Browser, httpUrl: string, room: string, token?: string): Promise<Page> {
   const page = await browser.newPage();
   page.on('pageerror', (err) => console.error('watcher page error:', err));
-  await page.goto(`${httpUrl}/watch?room=${encodeURIComponent(room)}`);
+  await recordCspViolations(page);
+  await page.goto(`${httpUrl}/watch?room=${encodeURIComponent(room)}${fragment(token)}`);
   return page;
 }
 
