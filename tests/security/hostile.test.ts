@@ -68,6 +68,13 @@ t.test(`a fragment flood: more than ${MAX_FRAGMENTS} fragments in one message cl
   await othersCarryOn(t);
 });
 
+t.test('permessage-deflate is declined', TEST_OPTIONS, async (t) => {
+  const { raw, status } = await RawSocket.handshake(server.wsUrl, ['Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits']);
+  t.equal(status, 101);
+  t.notMatch(raw.response, /sec-websocket-extensions/i, 'no extension in the answer');
+  raw.socket.destroy();
+});
+
 t.test('2,000 request headers on the upgrade are refused before any WebSocket', TEST_OPTIONS, async (t) => {
   const headers = Array.from({ length: 2000 }, (_, i) => `X-Pad-${i}: ${'v'.repeat(8)}`);
   const raw = RawSocket.open(server.wsUrl, headers);
