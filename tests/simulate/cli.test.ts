@@ -1,23 +1,11 @@
-import { spawn } from 'node:child_process';
 import t from 'tap';
 import type { Summary } from '../../scripts/simulate/summary.ts';
 import { startServer } from '../helpers/server.ts';
 import { freePort } from '../helpers/ports.ts';
-
-const entry = new URL('../../scripts/simulate.ts', import.meta.url).pathname;
+import { runScript } from '../helpers/run-script.ts';
 
 /** Run `tsx scripts/simulate.ts ...args`; resolves with its exit status and output. */
-function simulateCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import=tsx', entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const simulateCli = (args: string[]) => runScript('scripts/simulate.ts', args);
 
 
 t.test('--help exits 0', async (t) => {
