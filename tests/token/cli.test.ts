@@ -1,9 +1,10 @@
 /**
  * `npm run token`: a token the server accepts, and a link that carries it only in the URL fragment.
  */
+import { CommanderError } from 'commander';
 import t from 'tap';
+import { parseCommandLine, parseTtl, tokenLink } from '../../scripts/token/options.ts';
 import { checkToken } from '../../server/auth/tokens.ts';
-import { parseTtl, tokenLink } from '../../scripts/token/options.ts';
 import { runScript } from '../helpers/run-script.ts';
 
 const BROADCAST_SECRET = 'cli-test-broadcast-secret-0123456789';
@@ -30,10 +31,14 @@ t.test('no secret for the role, bad options: exit 2 with the reason on stderr', 
   t.equal(noSecret.status, 2);
   t.match(noSecret.stderr, /WATCH_SECRET is not set/);
   t.equal(noSecret.stdout, '');
-  for (const args of [['--ttl', 'forever'], ['--room', 'bad room'], ['--role', 'admin'], ['--url', 'ftp://x']]) {
-    const run = await runScript('scripts/token.ts', args, ENV);
-    t.equal(run.status, 2, args.join(' '));
+  const badOption = await runScript('scripts/token.ts', ['--ttl', 'forever'], ENV);
+  t.equal(badOption.status, 2);
+  t.match(badOption.stderr, /--ttl <duration>' argument 'forever' is invalid/);
+  const silent = { writeOut: () => {}, writeErr: () => {} };
+  for (const args of [['--room', 'bad room'], ['--role', 'admin'], ['--url', 'ftp://x'], ['extra']]) {
+    t.throws(() => parseCommandLine(args, 'http://localhost:3000', silent), CommanderError, args.join(' '));
   }
+  t.same(parseCommandLine([], 'http://localhost:3000'), { room: 'main', role: 'broadcaster', ttlSeconds: 43_200, url: 'http://localhost:3000' }, 'defaults');
 });
 
 t.test('durations', async (t) => {
