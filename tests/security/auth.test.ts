@@ -15,7 +15,10 @@ const WATCH_SECRET = 'watch-secret-for-tests-0123456789abcd';
 async function refused(t: Test, url: string, join: object, what: string): Promise<void> {
   const peer = await WsPeer.connect(url);
   peer.send({ type: 'join', ...join });
-  await t.test(what, (t) => expectClose(t, peer, 'unauthorized', 1008));
+  await t.test(what, async (t) => {
+    await expectClose(t, peer, 'unauthorized', 1008);
+    t.notOk(peer.received.some((m) => m.type === 'joined'), 'no joined, so no ICE servers or TURN credentials');
+  });
 }
 
 t.test('BROADCAST_SECRET: only a valid broadcaster token for the room may broadcast', TEST_OPTIONS, async (t) => {
