@@ -41,7 +41,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     logger: opts.logger ?? loggerOptions(config),
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
   });
-  const rooms = new Rooms();
+  const rooms = new Rooms(config.maxViewers);
 
   await app.register(fastifyWebsocket, {
     options: { maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false },

@@ -28,6 +28,7 @@ const EnvSchema = z
     ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
     TLS_CERT: z.string().min(1).optional(),
     TLS_KEY: z.string().min(1).optional(),
+    MAX_VIEWERS: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
   .superRefine((env, ctx) => {
     const staticCreds = env.TURN_USERNAME !== undefined || env.TURN_CREDENTIAL !== undefined;
@@ -62,6 +63,8 @@ export interface Config {
   readonly turn: TurnConfig | null;
   readonly iceTransportPolicy: 'all' | 'relay';
   readonly tls: { readonly cert: Buffer; readonly key: Buffer } | null;
+  /** Most watchers per room; a watcher past it is refused with `room_full`. 0 = no limit. */
+  readonly maxViewers: number;
 }
 
 /** Thrown by {@link loadConfig} when a variable is invalid; `variable` names it. */
@@ -126,5 +129,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     turn: turn && Object.freeze({ ...turn, urls: Object.freeze(turn.urls) }),
     iceTransportPolicy: e.ICE_TRANSPORT_POLICY,
     tls,
+    maxViewers: e.MAX_VIEWERS,
   });
 }

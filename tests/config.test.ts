@@ -27,6 +27,7 @@ t.test('defaults', async (t) => {
     turn: null,
     iceTransportPolicy: 'all',
     tls: null,
+    maxViewers: 0,
   });
   t.same(load({ PORT: '', LOG_LEVEL: '', TURN_URLS: '' }), load({}), 'empty values count as unset');
 });
@@ -38,6 +39,7 @@ t.test('values are read and typed', async (t) => {
   t.equal(c.logLevel, 'debug');
   t.equal(c.iceTransportPolicy, 'relay');
   t.same(c.stunUrls, ['stun:a:3478', 'stuns:b:5349']);
+  t.equal(load({ MAX_VIEWERS: '16' }).maxViewers, 16, 'MAX_VIEWERS');
 });
 
 t.test('STUN_URLS=none gives no STUN', async (t) => {
@@ -79,6 +81,8 @@ t.test('each bad value throws a ConfigError naming the variable', async (t) => {
   refuses(t, { ICE_TRANSPORT_POLICY: 'none' }, 'ICE_TRANSPORT_POLICY');
   refuses(t, { TLS_CERT: '/etc/onair/cert.pem' }, 'TLS_KEY');
   refuses(t, { TLS_KEY: '/etc/onair/key.pem' }, 'TLS_KEY');
+  refuses(t, { MAX_VIEWERS: '-1' }, 'MAX_VIEWERS');
+  refuses(t, { MAX_VIEWERS: '2.5' }, 'MAX_VIEWERS');
 });
 
 t.test('TLS files are read, and unreadable ones are refused', async (t) => {
@@ -121,7 +125,7 @@ t.test('.env.example lists every variable, and copied as .env it gives the defau
   const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
   const listed = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
   t.same(listed.sort(), [
-    'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
+    'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'MAX_VIEWERS', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
     'TURN_CREDENTIAL', 'TURN_SECRET', 'TURN_TTL_S', 'TURN_URLS', 'TURN_USERNAME',
   ]);
   const dir = t.testdir({ '.env': example });
