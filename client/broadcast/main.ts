@@ -116,6 +116,8 @@ openCamera()
 
 declare global {
   interface Window {
-    onair: { peerConnections(): RTCPeerConnection[] } | { peerConnection(): RTCPeerConnection | null };
+    onair:
+      | { peerConnections(): RTCPeerConnection[] }
+      | { peerConnection(): RTCPeerConnection | null; timings(): import('../watch/timings.ts').Timings };
   }
 }
