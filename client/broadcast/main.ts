@@ -7,6 +7,7 @@ import { ProtocolError } from '../../server/protocol/errors.ts';
 import { rtcConfiguration } from '../shared/candidates.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
 import { relayUrl, SignalingClient } from '../shared/signaling.ts';
+import { Adapter, type AdaptationSnapshot } from './adapter.ts';
 import { Audience } from './audience.ts';
 import { capture, fillDevicePicker } from './media.ts';
 
@@ -26,6 +27,9 @@ let stream: MediaStream | null = null;
 let signaling: SignalingClient | null = null;
 let audience: Audience | null = null;
 let rtcConfig: RTCConfiguration = {};
+let adapter: Adapter | null = null;
+/** `?adapt=off` leaves every sender's encoding to the browser (to compare the mesh capacity with and without). */
+const adaptationEnabled = new URLSearchParams(window.location.search).get('adapt') !== 'off';
 
 function show(state: PageState, text: string): void {
   setPageState(state);
@@ -64,6 +68,11 @@ function start(): void {
   const room = roomInput.value.trim() || 'main';
   const client = new SignalingClient(relayUrl(), { room, role: 'broadcaster' });
   const crowd = new Audience(client, () => stream!, () => rtcConfig);
+  if (adaptationEnabled) {
+    const adapting = (adapter = new Adapter(() => crowd.peerConnections(), () => stream?.getVideoTracks()[0]?.getSettings().frameRate ?? 30));
+    crowd.onPeerConnection = (pc) => adapting.prepare(pc);
+    adapting.start();
+  }
   client.on('joined', (joined) => {
     rtcConfig = rtcConfiguration(joined);
     crowd.closeAll(); // after a reconnect every watcher has a new id and asks again
@@ -93,6 +102,8 @@ function stop(): void {
   signaling = null;
   audience?.closeAll();
   audience = null;
+  adapter?.stop();
+  adapter = null;
   client?.stop();
   viewers.value = '0';
   show('idle', 'Off air');
@@ -104,8 +115,8 @@ roomInput.addEventListener('input', updateWatchLink);
 cameraSelect.addEventListener('change', () => void openCamera().catch(reportError));
 microphoneSelect.addEventListener('change', () => void openCamera().catch(reportError));
 
-/** A read-only handle for diagnostics and tests: the open peer connections. */
-window.onair = { peerConnections: () => audience?.peerConnections() ?? [] };
+/** A read-only handle for diagnostics and tests: the open peer connections, the adaptation (null when off). */
+window.onair = { peerConnections: () => audience?.peerConnections() ?? [], adaptation: () => adapter?.snapshot() ?? null };
 
 roomInput.value = roomFromQuery();
 updateWatchLink();
@@ -117,7 +128,7 @@ openCamera()
 declare global {
   interface Window {
     onair:
-      | { peerConnections(): RTCPeerConnection[] }
+      | { peerConnections(): RTCPeerConnection[]; adaptation(): AdaptationSnapshot | null }
       | { peerConnection(): RTCPeerConnection | null; timings(): import('../watch/timings.ts').Timings };
   }
 }
