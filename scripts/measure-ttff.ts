@@ -1,5 +1,5 @@
 /**
- * Time to first frame of late joiners, side by side: `npm run measure:ttff -- [--joins N] [--against URL...]`.
+ * Time to first frame of late joiners, side by side: `npx tsx scripts/measure-ttff.ts [--joins N] [--against URL...]`.
  *
  * Starts this tree's server (in process, port 0, no STUN) and headless Chromium; opens a broadcaster page on it and
  * on every `--against` server (e.g. an older build started by hand with `STUN_URLS=none`), then opens N watcher
