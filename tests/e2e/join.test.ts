@@ -36,7 +36,7 @@ t.test('a late joiner plays, and its timings name every step in order', async (t
   const senders = await broadcaster.evaluate(() => (window.onair as { peerConnections(): RTCPeerConnection[] }).peerConnections().length);
   t.equal(senders, 1, 'the fast join gave the broadcaster one peer connection for it, not two');
 
-  t.test('the next watcher is told the room is full', async (t) => {
+  await t.test('the next watcher is told the room is full', async (t) => {
     const refused = await openWatcher(chromium.browser, server.httpUrl, 'join');
     await waitForState(refused, 'full');
     t.match(await refused.$eval('#status', (el) => el.textContent), /room is full/);
