@@ -56,7 +56,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     logger: opts.logger ?? loggerOptions(config),
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
   });
-  const rooms = new Rooms();
+  const rooms = new Rooms(config.maxViewers);
   await securityHeaders(app);
 
   await app.register(fastifyWebsocket, {

@@ -37,6 +37,7 @@ const EnvSchema = z
       .pipe(z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'each entry is * or an origin like https://example.com')).max(64))
       .optional(),
     MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(100),
+    MAX_VIEWERS: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
   .superRefine((env, ctx) => {
     const staticCreds = env.TURN_USERNAME !== undefined || env.TURN_CREDENTIAL !== undefined;
@@ -81,6 +82,8 @@ export interface Config {
   readonly allowedOrigins: readonly string[] | null;
   /** Open WebSocket connections allowed from one IP address. */
   readonly maxConnectionsPerIp: number;
+  /** Most watchers per room; a watcher past it is refused with `room_full`. 0 = no limit. */
+  readonly maxViewers: number;
 }
 
 /** Thrown by {@link loadConfig} when a variable is invalid; `variable` names it. */
@@ -150,5 +153,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     broadcasterTakeover: e.BROADCASTER_TAKEOVER,
     allowedOrigins: e.ALLOWED_ORIGINS ? Object.freeze(e.ALLOWED_ORIGINS) : null,
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+    maxViewers: e.MAX_VIEWERS,
   });
 }

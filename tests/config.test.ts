@@ -32,6 +32,7 @@ t.test('defaults', async (t) => {
     broadcasterTakeover: 'refuse',
     allowedOrigins: null,
     maxConnectionsPerIp: 100,
+    maxViewers: 0,
   });
   t.same(load({ PORT: '', LOG_LEVEL: '', TURN_URLS: '' }), load({}), 'empty values count as unset');
 });
@@ -43,6 +44,7 @@ t.test('values are read and typed', async (t) => {
   t.equal(c.logLevel, 'debug');
   t.equal(c.iceTransportPolicy, 'relay');
   t.same(c.stunUrls, ['stun:a:3478', 'stuns:b:5349']);
+  t.equal(load({ MAX_VIEWERS: '16' }).maxViewers, 16, 'MAX_VIEWERS');
 });
 
 t.test('STUN_URLS=none gives no STUN', async (t) => {
@@ -90,6 +92,8 @@ t.test('each bad value throws a ConfigError naming the variable', async (t) => {
   refuses(t, { ALLOWED_ORIGINS: 'example.com' }, 'ALLOWED_ORIGINS');
   refuses(t, { ALLOWED_ORIGINS: 'https://a.example/path' }, 'ALLOWED_ORIGINS');
   refuses(t, { MAX_CONNECTIONS_PER_IP: '0' }, 'MAX_CONNECTIONS_PER_IP');
+  refuses(t, { MAX_VIEWERS: '-1' }, 'MAX_VIEWERS');
+  refuses(t, { MAX_VIEWERS: '2.5' }, 'MAX_VIEWERS');
 });
 
 t.test('security settings are read and typed', async (t) => {
@@ -148,7 +152,7 @@ t.test('.env.example lists every variable, and copied as .env it gives the defau
   const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
   const listed = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
   t.same(listed.sort(), [
-    'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
+    'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'MAX_VIEWERS', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
     'TURN_CREDENTIAL', 'TURN_SECRET', 'TURN_TTL_S', 'TURN_URLS', 'TURN_USERNAME',
     'ALLOWED_ORIGINS', 'BROADCASTER_TAKEOVER', 'BROADCAST_SECRET', 'MAX_CONNECTIONS_PER_IP', 'WATCH_SECRET',
   ].sort());

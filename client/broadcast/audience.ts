@@ -7,6 +7,7 @@ import type { ServerMessageOf } from '../../server/protocol/messages.ts';
 import { RemoteCandidates, toProtocolCandidate } from '../shared/candidates.ts';
 import type { SignalingClient } from '../shared/signaling.ts';
 import { IceWatchdog } from './ice-watchdog.ts';
+import { withStartBitrate } from './start-bitrate.ts';
 
 interface WatcherConnection {
   pc: RTCPeerConnection;
@@ -16,6 +17,8 @@ interface WatcherConnection {
 
 export class Audience {
   private readonly watchers = new Map<string, WatcherConnection>();
+  /** Called with each new peer connection once its tracks are added, before its offer (e.g. to set encodings). */
+  onPeerConnection: (pc: RTCPeerConnection) => void = () => {};
 
   /**
    * @param signaling the relay connection (joined as broadcaster)
@@ -57,6 +60,7 @@ export class Audience {
     pc.oniceconnectionstatechange = () => watchdog.onState(pc.iceConnectionState);
     const stream = this.stream();
     for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    this.onPeerConnection(pc);
     pc.onicecandidate = ({ candidate }) => {
       if (candidate?.candidate) this.signaling.send({ type: 'iceOfferCandidate', to: id, candidate: toProtocolCandidate(candidate) });
     };
@@ -78,11 +82,11 @@ export class Audience {
     this.signaling.send({ type: 'offer', to: id, sdp: watcher.pc.localDescription.sdp });
   }
 
-  /** Apply a watcher's answer. */
+  /** Apply a watcher's answer, asking Chrome to start its video at {@link withStartBitrate}'s bitrate. */
   async onAnswer({ from, sdp }: ServerMessageOf<'answer'>): Promise<void> {
     const watcher = this.watchers.get(from);
     if (!watcher || watcher.pc.signalingState !== 'have-local-offer') return;
-    await watcher.pc.setRemoteDescription({ type: 'answer', sdp });
+    await watcher.pc.setRemoteDescription({ type: 'answer', sdp: withStartBitrate(sdp) });
     watcher.candidates.flush();
   }
 

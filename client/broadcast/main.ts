@@ -8,6 +8,7 @@ import { rtcConfiguration } from '../shared/candidates.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
 import { relayUrl, SignalingClient } from '../shared/signaling.ts';
 import { joinToken } from '../shared/token.ts';
+import { Adapter, type AdaptationSnapshot } from './adapter.ts';
 import { Audience } from './audience.ts';
 import { capture, fillDevicePicker } from './media.ts';
 
@@ -27,6 +28,9 @@ let stream: MediaStream | null = null;
 let signaling: SignalingClient | null = null;
 let audience: Audience | null = null;
 let rtcConfig: RTCConfiguration = {};
+let adapter: Adapter | null = null;
+/** `?adapt=off` leaves every sender's encoding to the browser (to compare the mesh capacity with and without). */
+const adaptationEnabled = new URLSearchParams(window.location.search).get('adapt') !== 'off';
 
 function show(state: PageState, text: string): void {
   setPageState(state);
@@ -65,6 +69,11 @@ function start(): void {
   const room = roomInput.value.trim() || 'main';
   const client = new SignalingClient(relayUrl(), { room, role: 'broadcaster', ...joinToken() });
   const crowd = new Audience(client, () => stream!, () => rtcConfig);
+  if (adaptationEnabled) {
+    const adapting = (adapter = new Adapter(() => crowd.peerConnections(), () => stream?.getVideoTracks()[0]?.getSettings().frameRate ?? 30));
+    crowd.onPeerConnection = (pc) => adapting.prepare(pc);
+    adapting.start();
+  }
   client.on('joined', (joined) => {
     rtcConfig = rtcConfiguration(joined);
     crowd.closeAll(); // after a reconnect every watcher has a new id and asks again
@@ -94,6 +103,8 @@ function stop(): void {
   signaling = null;
   audience?.closeAll();
   audience = null;
+  adapter?.stop();
+  adapter = null;
   client?.stop();
   viewers.value = '0';
   show('idle', 'Off air');
@@ -107,9 +118,10 @@ roomInput.addEventListener('input', updateWatchLink);
 cameraSelect.addEventListener('change', () => void openCamera().catch(reportError));
 microphoneSelect.addEventListener('change', () => void openCamera().catch(reportError));
 
-/** A read-only handle for diagnostics and tests: the open peer connections. */
+/** A read-only handle for diagnostics and tests: the open peer connections, the adaptation (null when off). */
 window.onair = {
   peerConnections: () => audience?.peerConnections() ?? [],
+  adaptation: () => adapter?.snapshot() ?? null,
   /** Restart ICE on every watcher's connection, as a network change would (diagnostics and tests). */
   restartIce: () => Promise.all(audience?.watcherIds().map((id) => audience!.restartIce(id)) ?? []).then(() => undefined),
 };
@@ -123,6 +135,8 @@ openCamera()
 
 declare global {
   interface Window {
-    onair: { peerConnections(): RTCPeerConnection[]; restartIce(): Promise<void> } | { peerConnection(): RTCPeerConnection | null };
+    onair:
+      | { peerConnections(): RTCPeerConnection[]; adaptation(): AdaptationSnapshot | null; restartIce(): Promise<void> }
+      | { peerConnection(): RTCPeerConnection | null; timings(): import('../watch/timings.ts').Timings };
   }
 }

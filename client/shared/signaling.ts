@@ -27,6 +27,8 @@ export class SignalingClient {
   private stopped = false;
   private readonly listeners = new Map<ServerMessageType, Set<AnyListener>>();
   private stateListener: (state: SignalingState, error?: ProtocolError) => void = () => {};
+  /** Called each time a WebSocket opens, before `join` is sent (e.g. to time the join). */
+  onOpen: () => void = () => {};
 
   /**
    * @param url  the relay's URL (`ws://host/ws`)
@@ -94,7 +96,10 @@ export class SignalingClient {
       this.socket = socket;
       let joined = false;
       let refusal: ProtocolError | null = null;
-      socket.onopen = () => socket.send(JSON.stringify({ type: 'join', ...this.join }));
+      socket.onopen = () => {
+        this.onOpen();
+        socket.send(JSON.stringify({ type: 'join', ...this.join }));
+      };
       socket.onmessage = (event) => {
         const parsed = parseServerMessage(String(event.data));
         if (!parsed.ok) return console.warn('onair: ignoring a bad server message:', parsed.detail);

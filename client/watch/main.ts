@@ -7,14 +7,18 @@ import { rtcConfiguration } from '../shared/candidates.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
 import { relayUrl, SignalingClient } from '../shared/signaling.ts';
 import { joinToken } from '../shared/token.ts';
+import { JoinTimings } from './timings.ts';
 import { Viewer } from './viewer.ts';
+
+const timings = new JoinTimings();
+timings.mark('scriptStart');
 
 const video = byId('video', HTMLVideoElement);
 const unmute = byId('unmute', HTMLButtonElement);
 const status = byId('status', HTMLElement);
 const roomLabel = byId('room-name', HTMLElement);
 
-type WatchState = 'connecting-relay' | 'waiting' | 'connecting' | 'live' | 'ended' | 'reconnecting' | 'error';
+type WatchState = 'connecting-relay' | 'waiting' | 'connecting' | 'live' | 'ended' | 'reconnecting' | 'full' | 'error';
 
 const STATUS_TEXT: Record<WatchState, string> = {
   'connecting-relay': 'Connecting to the server…',
@@ -23,6 +27,7 @@ const STATUS_TEXT: Record<WatchState, string> = {
   live: 'Live',
   ended: 'Broadcast ended',
   reconnecting: 'Connection lost, reconnecting…',
+  full: 'This room is full: it has as many viewers as it can take. Reload the page to try again later.',
   error: 'Error',
 };
 
@@ -34,7 +39,9 @@ function show(state: WatchState, detail?: string): void {
 const room = roomFromQuery();
 roomLabel.textContent = room;
 let rtcConfig: RTCConfiguration = {};
-const signaling = new SignalingClient(relayUrl(), { room, role: 'watcher', ...joinToken() });
+// The fast join: a live broadcaster is asked for its offer by our `join` itself (docs/protocol.md).
+const signaling = new SignalingClient(relayUrl(), { room, role: 'watcher', getBroadcast: true, ...joinToken() });
+signaling.onOpen = () => timings.mark('wsOpen');
 const viewer = new Viewer(signaling, () => rtcConfig, (stream) => {
   if (video.srcObject !== stream) video.srcObject = stream;
 });
@@ -46,13 +53,23 @@ function request(broadcasterId: string): void {
 }
 
 signaling.on('joined', (joined) => {
+  timings.mark('joined');
   rtcConfig = rtcConfiguration(joined);
   viewer.close();
-  if (joined.broadcaster) request(joined.broadcaster);
-  else show('waiting');
+  if (joined.broadcaster) {
+    video.srcObject = null;
+    viewer.expect(joined.broadcaster);
+    show('connecting');
+  } else show('waiting');
 });
 signaling.on('broadcastAvailable', (m) => request(m.from));
-signaling.on('offer', (m) => void viewer.onOffer(m).catch((err: unknown) => show('error', String(err))));
+signaling.on('offer', (m) => {
+  timings.mark('offer');
+  const before = viewer.peerConnection;
+  void viewer.onOffer(m).catch((err: unknown) => show('error', String(err)));
+  const pc = viewer.peerConnection; // created synchronously by onOffer when the offer is taken
+  if (pc && pc !== before) timings.watch(pc);
+});
 signaling.on('iceOfferCandidate', (m) => viewer.onCandidate(m));
 signaling.on('broadcastEnded', () => {
   viewer.close();
@@ -61,12 +78,15 @@ signaling.on('broadcastEnded', () => {
 });
 signaling.onState((state, error) => {
   if (state === 'reconnecting') show('reconnecting');
-  if (state === 'closed' && error) show('error', error.message);
+  if (state === 'closed' && error?.code === 'room_full') show('full');
+  else if (state === 'closed' && error) show('error', error.message);
 });
 
 video.addEventListener('playing', () => {
   // Time to first frame, in ms since navigation started (the page's time origin), for diagnostics and the tests.
-  document.body.dataset.firstFrameMs ??= String(Math.round(performance.now()));
+  const now = performance.now();
+  document.body.dataset.firstFrameMs ??= String(Math.round(now));
+  timings.mark('firstFrame', now);
   show('live');
 });
 unmute.addEventListener('click', () => {
@@ -76,8 +96,8 @@ unmute.addEventListener('click', () => {
   if (!video.muted) void video.play().catch(() => {});
 });
 
-/** A read-only handle for diagnostics and tests: the current peer connection. */
-window.onair = { peerConnection: () => viewer.peerConnection };
+/** A read-only handle for diagnostics, tests and the bench: the current peer connection, the join's milestones. */
+window.onair = { peerConnection: () => viewer.peerConnection, timings: () => timings.toJSON() };
 
 show('connecting-relay');
 signaling.start();

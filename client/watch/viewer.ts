@@ -40,6 +40,15 @@ export class Viewer {
     this.signaling.send({ type: 'getBroadcast', to: id });
   }
 
+  /**
+   * Await broadcaster `id`'s offer without asking: the fast join, where the server counted our `join` (sent with
+   * `getBroadcast: true`) as the request.
+   */
+  expect(id: string): void {
+    this.close();
+    this.broadcasterId = id;
+  }
+
   /** Answer the broadcaster's offer. Offers from anyone but the broadcaster we asked are ignored. */
   async onOffer({ from, sdp }: ServerMessageOf<'offer'>): Promise<void> {
     if (from !== this.broadcasterId) return;

@@ -16,6 +16,7 @@ export const ERRORS = {
   invalid_join: { message: 'The "join" message is invalid.', close: 1008 },
   broadcaster_exists: { message: 'This room already has a broadcaster.', close: 1008 },
   join_timeout: { message: 'No "join" arrived in time.', close: 1008 },
+  room_full: { message: 'This room is full.', close: 1013 },
   binary_frame: { message: 'Binary frames are not part of the protocol.', close: 1003 },
   protocol_violation: { message: 'Too many protocol errors; closing.', close: 1008 },
   internal_error: { message: 'Internal server error.', close: 1011 },
@@ -32,7 +33,8 @@ export const ERROR_CODES = Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]];
 
 /**
  * WebSocket close codes the server uses (RFC 6455 §7.4.1). 1009 is sent by `ws` itself when a frame exceeds the
- * payload limit; 1001 on graceful shutdown. Clients must not reconnect after {@link CLOSE_NO_RETRY} codes.
+ * payload limit; 1001 on graceful shutdown; 1013 (try again later, IANA registry) after `room_full`. Clients must not
+ * reconnect after {@link CLOSE_NO_RETRY} codes.
  */
 export const CLOSE = {
   goingAway: 1001,
@@ -40,6 +42,7 @@ export const CLOSE = {
   policyViolation: 1008,
   messageTooBig: 1009,
   internalError: 1011,
+  tryAgainLater: 1013,
 } as const;
 
 /** Error codes after which reconnecting with the same request cannot succeed; pages stop retrying and say why. */
@@ -48,6 +51,7 @@ export const CLOSE_NO_RETRY: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'broadcaster_exists',
   'unauthorized',
   'broadcaster_replaced',
+  'room_full',
 ]);
 
 /**

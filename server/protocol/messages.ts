@@ -58,6 +58,12 @@ const Join = z.strictObject({
   room: z._default(RoomName, 'main'),
   role: Role,
   token: z.optional(z.string().check(z.maxLength(LIMITS.tokenBytes))),
+  /**
+   * Watchers only (ignored for a broadcaster): when the room is live, count this `join` as the watcher's first
+   * `getBroadcast`, so the offer comes without another round trip. The watcher then must not send `getBroadcast`
+   * for the broadcaster named in `joined.broadcaster` (it would get a second offer).
+   */
+  getBroadcast: z.optional(z.boolean()),
 });
 const BroadcastAvailableOut = z.strictObject({ type: z.literal('broadcastAvailable') });
 const GetBroadcastOut = z.strictObject({ type: z.literal('getBroadcast'), to: PeerId });

@@ -3,21 +3,27 @@
  */
 import type { ErrorCode } from '../protocol/errors.ts';
 import type { Role } from '../protocol/messages.ts';
+import { roomIsFull } from './capacity.ts';
 import type { Peer } from './peer.ts';
 import { Room } from './room.ts';
 
 export class Rooms {
   private readonly rooms = new Map<string, Room>();
 
+  /** @param maxViewers the most watchers per room (`MAX_VIEWERS`); 0 means no limit */
+  constructor(private readonly maxViewers = 0) {}
+
   /**
    * Put `peer` in room `name` with `role`. The caller then sends `joined` and, for a watcher, calls
    * `room.viewerCountChanged()`, so that the joiner hears nothing about the room before `joined`.
    *
-   * @returns the room, or `broadcaster_exists` when a broadcaster joins a room that has one
+   * @returns the room, or `broadcaster_exists` when a broadcaster joins a room that has one, or `room_full` when a
+   *   watcher joins a room that has `maxViewers` watchers
    */
   join(peer: Peer, name: string, role: Role): Room | ErrorCode {
     let room = this.rooms.get(name);
     if (role === 'broadcaster' && room?.broadcaster) return 'broadcaster_exists';
+    if (role === 'watcher' && room && roomIsFull(room, this.maxViewers)) return 'room_full';
     if (!room) {
       room = new Room(name);
       this.rooms.set(name, room);

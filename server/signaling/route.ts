@@ -92,6 +92,10 @@ function onJoin(peer: Peer, message: JoinMessage, opts: RelayOptions): void {
   peer.send({ type: 'viewerCount', count: room.watchers.size });
   if (message.role === 'watcher') room.viewerCountChanged();
   peer.log.info('joined');
+  // The fast join: a watcher's `join` into a live room stands for its first `getBroadcast` (one round trip less).
+  if (message.role === 'watcher' && message.getBroadcast && room.live && room.broadcaster) {
+    room.broadcaster.send({ type: 'getBroadcast', from: peer.id });
+  }
 }
 
 function onMessage(peer: Peer, conn: Connection, data: RawData, isBinary: boolean, opts: RelayOptions): void {

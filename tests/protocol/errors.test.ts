@@ -17,6 +17,7 @@ t.test('errors that end the connection', async (t) => {
     invalid_join: 1008,
     broadcaster_exists: 1008,
     join_timeout: 1008,
+    room_full: 1013,
     binary_frame: 1003,
     protocol_violation: 1008,
     internal_error: 1011,
@@ -25,7 +26,7 @@ t.test('errors that end the connection', async (t) => {
     broadcaster_replaced: 1008,
   });
   for (const code of CLOSE_NO_RETRY) t.not(ERRORS[code].close, null, `${code} (no retry) closes the connection`);
-  t.same(CLOSE, { goingAway: 1001, unsupportedData: 1003, policyViolation: 1008, messageTooBig: 1009, internalError: 1011 });
+  t.same(CLOSE, { goingAway: 1001, unsupportedData: 1003, policyViolation: 1008, messageTooBig: 1009, internalError: 1011, tryAgainLater: 1013 });
 });
 
 t.test('ProtocolError', async (t) => {

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { IceCandidate, IceServer, LIMITS, PeerId, ROUTES, Role, RoomName } from '../../server/protocol/messages.ts';
+import { parseClientMessage } from '../../server/protocol/parse.ts';
 import { newPeerId } from '../../server/signaling/peer.ts';
 import { CLIENT_EXAMPLES } from './examples.ts';
 
@@ -49,4 +50,13 @@ t.test('IceServer', async (t) => {
   t.notOk(IceServer.safeParse({ urls: [] }).success, 'at least one URL');
   t.notOk(IceServer.safeParse({ urls: 'stun:stun.example.org' }).success, 'urls is a list');
   t.notOk(IceServer.safeParse({ urls: ['turn:x'], username: 'u', credential: 'c', credentialType: 'password' }).success, 'strict');
+});
+
+t.test('join: the optional getBroadcast flag of the fast join', async (t) => {
+  const ok = parseClientMessage(JSON.stringify({ type: 'join', room: 'main', role: 'watcher', getBroadcast: true }));
+  t.same(ok.ok && ok.message, { type: 'join', room: 'main', role: 'watcher', getBroadcast: true });
+  const absent = parseClientMessage(JSON.stringify({ type: 'join', role: 'watcher' }));
+  t.equal(absent.ok && absent.message.type === 'join' && absent.message.getBroadcast, undefined, 'absent by default');
+  const bad = parseClientMessage(JSON.stringify({ type: 'join', role: 'watcher', getBroadcast: 'yes' }));
+  t.match(bad, { ok: false, type: 'join' }, 'a flag that is not a boolean is refused');
 });
