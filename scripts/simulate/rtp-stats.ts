@@ -3,10 +3,11 @@
  * number gaps (RFC 3550 §6.4.1 and Appendix A.3: expected = extended highest − first + 1, lost = expected −
  * received), frames from marker bits with their timestamps (RFC 3551 §4.1: the marker ends a video frame), frame
  * rate from those timestamps (90 kHz clock, RFC 3551 §5), keyframes from the payload ({@link isKeyframe}), bitrate
- * from bytes over time. Only the first SSRC with a known video codec counts: retransmissions (rtx), RED and FEC
- * have payload types of their own and are left out.
+ * from bytes over time. Only the first SSRC with a known video codec counts: retransmissions (rtx) come on an SSRC
+ * of their own and are left out. RED packets (RFC 2198, Chrome wraps VP8 in them) are opened to their primary block,
+ * and ULPFEC inside RED counts for the sequence numbers, as it shares them, but not as media.
  */
-import { isKeyframe, parseRtpHeader } from './rtp.ts';
+import { isKeyframe, parseRtpHeader, redPrimary } from './rtp.ts';
 
 /** The RTP clock rate of video, in Hz (RFC 3551 §5, RFC 7741 §6.1, RFC 6184 §8.1). */
 export const VIDEO_CLOCK_HZ = 90_000;
@@ -81,11 +82,19 @@ export class RtpStats {
     this.bytes += packet.length;
     const header = parseRtpHeader(packet);
     if (!header) return;
-    const codec = this.codecs.get(header.payloadType)?.toUpperCase();
-    if (!codec || !isMediaCodec(codec)) return;
+    let codec = this.codecs.get(header.payloadType)?.toUpperCase();
+    let payloadOffset = header.payloadOffset;
+    if (codec === 'RED') {
+      const primary = redPrimary(packet.subarray(header.payloadOffset, header.payloadEnd));
+      if (!primary) return;
+      codec = this.codecs.get(primary.payloadType)?.toUpperCase();
+      payloadOffset += primary.offset;
+    }
+    if (!codec || codec === 'RTX') return;
+    const media = isMediaCodec(codec);
+    if (this.ssrc === null && !media) return;
     if (this.ssrc === null) {
       this.ssrc = header.ssrc;
-      this.codec = codec;
       this.firstAt = atMs;
       this.firstSequence = this.highestSequence = this.lastSequence = header.sequence;
       this.lastTimestamp = header.timestamp;
@@ -101,7 +110,9 @@ export class RtpStats {
       this.lastTimestamp = header.timestamp;
     }
     this.received++;
-    if (isKeyframe(codec, packet.subarray(header.payloadOffset, header.payloadEnd))) {
+    if (!media) return;
+    this.codec ??= codec;
+    if (isKeyframe(codec, packet.subarray(payloadOffset, header.payloadEnd))) {
       this.keyframes++;
       this.firstKeyframeAt ??= atMs;
     }

@@ -1,5 +1,6 @@
 /**
- * Reading received RTP packets (RFC 3550 §5.1): the fixed header, and whether a video payload starts a keyframe —
+ * Reading received RTP packets (RFC 3550 §5.1): the fixed header, RED's primary block (RFC 2198), and whether a
+ * video payload starts a keyframe —
  * VP8 (RFC 7741 §4.2–4.3, RFC 6386 §9.1) or H.264 (RFC 6184 §5.6–5.8, ITU-T H.264 NAL unit type 5 = IDR slice).
  */
 
@@ -98,6 +99,27 @@ export function isH264Keyframe(payload: Uint8Array): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The primary block of a RED payload (RFC 2198 §3): skip the 4-byte headers of redundant blocks (F=1) and their
+ * data, to the 1-byte header (F=0) that names the primary block's payload type. Chrome wraps VP8 in RED, and sends
+ * ULPFEC (RFC 5109) as RED blocks too.
+ *
+ * @param payload the RTP payload of a RED packet
+ * @returns the primary block's payload type and its offset in `payload`, or null when malformed
+ */
+export function redPrimary(payload: Uint8Array): { payloadType: number; offset: number } | null {
+  let at = 0;
+  let redundant = 0;
+  while (at < payload.length && payload[at]! & 0x80) {
+    if (at + 4 > payload.length) return null;
+    redundant += ((payload[at + 2]! & 0x03) << 8) | payload[at + 3]!;
+    at += 4;
+  }
+  if (at >= payload.length) return null;
+  const offset = at + 1 + redundant;
+  return offset <= payload.length ? { payloadType: payload[at]! & 0x7f, offset } : null;
 }
 
 /** The video codecs whose keyframes the simulator recognises (SDP `a=rtpmap` encoding names, upper case). */

@@ -3,7 +3,7 @@ import { rates, RtpStats } from '../../scripts/simulate/rtp-stats.ts';
 import { payloadCodecs } from '../../scripts/simulate/sdp.ts';
 import { H264, rtp, vp8Stream } from './fixtures/rtp.ts';
 
-const codecs = new Map([[96, 'VP8'], [97, 'RTX'], [102, 'H264']]);
+const codecs = new Map([[96, 'VP8'], [97, 'RTX'], [102, 'H264'], [118, 'RED'], [120, 'ULPFEC']]);
 
 t.test('a clean VP8 sequence across sequence and timestamp wrap: frames, fps, no loss, one keyframe', async (t) => {
   const stats = new RtpStats(codecs);
@@ -59,6 +59,25 @@ t.test('H.264: a keyframe from STAP-A + FU-A, frames by marker bit', async (t) =
   t.equal(stats.firstKeyframeAt, 10);
   t.equal(stats.keyframes, 2, 'the STAP-A and the FU-A start both mark the keyframe');
   t.equal(stats.frames, 2);
+});
+
+t.test('VP8 inside RED, with ULPFEC in RED on the same sequence numbers, as Chrome sends it', async (t) => {
+  const stats = new RtpStats(codecs);
+  const before = stats.snapshot(0);
+  const vp8 = vp8Stream(3, 1, 10, 0);
+  const red = (p: Buffer) => Buffer.concat([p.subarray(0, 20), Buffer.from([96]), p.subarray(20)]);
+  const wrap = (p: Buffer) => { const r = red(p); r[1] = (r[1]! & 0x80) | 118; return r; };
+  stats.add(wrap(vp8[0]!), 5);
+  stats.add(rtp({ pt: 118, seq: 11, ts: 0, payload: [120, 0x00, 0x01] }), 6); // FEC: counted in sequence, not a frame
+  stats.add(wrap(rtp({ pt: 96, seq: 12, ts: 3000, marker: true, payload: [0x90, 0x80, 0x80, 0x01, 0x11] })), 40);
+  stats.add(wrap(rtp({ pt: 96, seq: 13, ts: 6000, marker: true, payload: [0x90, 0x80, 0x80, 0x02, 0x11] })), 70);
+  t.equal(stats.codec, 'VP8');
+  t.equal(stats.firstKeyframeAt, 5);
+  t.equal(stats.frames, 3);
+  const r = rates(before, stats.snapshot(100));
+  t.equal(r.expected, 4);
+  t.equal(r.lost, 0);
+  t.equal(r.fps, 30);
 });
 
 t.test('nothing received: no rates', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isH264Keyframe, isKeyframe, isVp8Keyframe, parseRtpHeader } from '../../scripts/simulate/rtp.ts';
+import { isH264Keyframe, isKeyframe, isVp8Keyframe, parseRtpHeader, redPrimary } from '../../scripts/simulate/rtp.ts';
 import { H264, rtp, vp8Payload } from './fixtures/rtp.ts';
 
 t.test('parseRtpHeader reads the fixed header and skips the header extension', async (t) => {
@@ -46,4 +46,13 @@ t.test('isKeyframe picks the parser by codec name', async (t) => {
   t.ok(isKeyframe('VP8', Buffer.from(vp8Payload(true, true, 1))));
   t.ok(isKeyframe('H264', Buffer.from([0x65])));
   t.notOk(isKeyframe('VP9', Buffer.from([0x65])), 'unparsed codec');
+});
+
+t.test('redPrimary finds the primary block of a RED payload (RFC 2198)', async (t) => {
+  t.same(redPrimary(Buffer.from([96, 0x90, 0x80])), { payloadType: 96, offset: 1 }, 'primary only, as Chrome sends VP8');
+  // One redundant block of 2 bytes (PT 96, offset 3000, length 2), then the primary (PT 96).
+  t.same(redPrimary(Buffer.from([0xe0, 0x2e, 0xe0, 0x02, 96, 0xaa, 0xbb, 0x90])), { payloadType: 96, offset: 7 });
+  t.equal(redPrimary(Buffer.from([0xe0, 0x2e])), null, 'truncated header');
+  t.equal(redPrimary(Buffer.from([0xe0, 0x2e, 0xe0, 0x09, 96, 1])), null, 'block longer than the packet');
+  t.equal(redPrimary(Buffer.alloc(0)), null);
 });
