@@ -3,7 +3,7 @@
  * `testsrc2` clip (see scripts/lib/clip.ts), live in one or more rooms of the server under test. It reads the
  * senders' WebRTC stats (W3C webrtc-stats `outbound-rtp`) and the CPU time of Chromium's whole process tree.
  */
-import type { Page } from 'puppeteer';
+import type { Browser, Page } from 'puppeteer';
 import { launchChromium, type LaunchedChromium } from '../lib/chromium.ts';
 import { testClip } from '../lib/clip.ts';
 import { processTreeCpuMs } from '../lib/proc.ts';
@@ -30,6 +30,8 @@ export interface SenderStats {
 }
 
 export interface ChromiumBroadcaster {
+  /** The browser, to open more pages in (e.g. the benchmark's watch pages). */
+  readonly browser: Browser;
   /** Chromium's browser process id (its renderers, GPU and utility processes are its descendants). */
   readonly pid: number;
   /** CPU time of Chromium's process tree so far, in ms. */
@@ -81,6 +83,7 @@ export async function startChromiumBroadcaster(options: ChromiumBroadcasterOptio
     const launched = chromium;
     const pid = launched.browser.process()?.pid ?? 0;
     return {
+      browser: launched.browser,
       pid,
       cpuMs: () => processTreeCpuMs(pid),
       senders: async () => (await Promise.all(pages.map(readSenders))).flat(),
