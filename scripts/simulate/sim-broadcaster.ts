@@ -4,6 +4,7 @@
  * candidates, at once. No media: with signalling-only watchers it measures the relay alone. It counts what comes
  * back, so a run can tell that no answer was lost.
  */
+import { deadline } from './deadline.ts';
 import { failureForRelayError, WatcherError } from './errors.ts';
 import { fakeCandidate, fakeOffer } from './fake-sdp.ts';
 import { RelayConnection } from './relay-connection.ts';
@@ -37,11 +38,12 @@ const CANDIDATES_PER_OFFER = 2;
  *   an error (e.g. the room already has a broadcaster)
  */
 export async function startSimBroadcaster(relayUrl: string, room: string, timeoutMs: number): Promise<SimBroadcaster> {
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const relay = await RelayConnection.open(relayUrl, timeoutMs, deadline,
-    () => new WatcherError('unreachable', `cannot open ${relayUrl} within ${timeoutMs / 1000} s`));
+  const timeLimit = deadline(timeoutMs);
+  const relay = await RelayConnection.open(relayUrl, timeoutMs, timeLimit.signal,
+    () => new WatcherError('unreachable', `cannot open ${relayUrl} within ${timeoutMs / 1000} s`)).finally(() => timeLimit.clear());
   const stats: SimBroadcasterStats = { room, offers: 0, answers: 0, candidates: 0 };
-  const joined = relay.next(['joined', 'error'], deadline);
+  const joinLimit = deadline(timeoutMs);
+  const joined = relay.next(['joined', 'error'], joinLimit.signal).finally(() => joinLimit.clear());
   relay.send({ type: 'join', room, role: 'broadcaster' });
   const reply = await joined.catch(async (err: unknown) => {
     await relay.close();

@@ -12,6 +12,7 @@ import { fakeAnswer, fakeCandidate } from './fake-sdp.ts';
 import { failureForRelayError, WatcherError, type WatcherFailureCode } from './errors.ts';
 import { MediaReceiver } from './media-receiver.ts';
 import { RelayConnection } from './relay-connection.ts';
+import { deadline } from './deadline.ts';
 import { rates } from './rtp-stats.ts';
 
 export interface WatcherOptions {
@@ -99,7 +100,8 @@ export interface WatcherHooks {
  */
 export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = {}, signal?: AbortSignal): Promise<WatcherResult> {
   const stopped = signal ?? new AbortController().signal;
-  const deadline = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), stopped]);
+  const timeLimit = deadline(options.timeoutMs, stopped);
+  const expiry = timeLimit.signal;
   const seconds = `${options.timeoutMs / 1000} s`;
   const result: WatcherResult = {
     index: options.index,
@@ -126,18 +128,18 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
     let onExpire = () => {};
     const expired = new Promise<never>((_, reject) => {
       onExpire = () => reject(stopped.aborted ? new WatcherError('aborted') : new WatcherError(code, message()));
-      if (deadline.aborted) onExpire();
-      else deadline.addEventListener('abort', onExpire, { once: true });
+      if (expiry.aborted) onExpire();
+      else expiry.addEventListener('abort', onExpire, { once: true });
     });
     try {
       return await Promise.race([work, failed, expired]);
     } finally {
-      deadline.removeEventListener('abort', onExpire);
+      expiry.removeEventListener('abort', onExpire);
     }
   };
 
   try {
-    relay = await RelayConnection.open(options.relayUrl, options.timeoutMs, deadline, () => stopped.aborted
+    relay = await RelayConnection.open(options.relayUrl, options.timeoutMs, expiry, () => stopped.aborted
       ? new WatcherError('aborted')
       : new WatcherError('unreachable', `cannot open ${options.relayUrl} within ${seconds}`));
     const socket = relay;
@@ -255,6 +257,7 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
     const error = err instanceof WatcherError ? err : new WatcherError('internal_error', String(err), { cause: err });
     result.failure = { code: error.code, message: error.message };
   } finally {
+    timeLimit.clear();
     if (receiver) {
       result.audio = { packets: receiver.audio.packets, bytes: receiver.audio.bytes };
       result.feedback = { ...receiver.feedback };
