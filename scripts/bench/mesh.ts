@@ -6,6 +6,7 @@
  * Mbit/s), and the senders' `qualityLimitationReason`s. Run with the page's sender adaptation off (`?adapt=off`)
  * and on (the default), in the same run.
  */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startChromiumBroadcaster, type ChromiumBroadcaster } from '../simulate/chromium-broadcaster.ts';
 import type { MediaReceiver } from '../simulate/media-receiver.ts';
@@ -64,6 +65,7 @@ async function run(adapt: boolean, opts: MeshOptions): Promise<MeshRun> {
     throw err;
   });
   const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // every watcher listens on it
   const receivers: MediaReceiver[] = [];
   const watchers: Promise<WatcherResult>[] = [];
   const steps: MeshStep[] = [];
