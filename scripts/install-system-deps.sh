@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages OnAir's tests use, when they are missing: Debian's `chromium` (driven by puppeteer),
 # `coturn` (the TURN server of the TURN end-to-end test), `iproute2` (the tests' private loopback-only network
-# namespace) and `openssl` (a self-signed certificate for the HTTPS test). Runs apt-get when it can (root, apt present); otherwise prints what to install and fails.
+# namespace), `openssl` (a self-signed certificate for the HTTPS test) and `ffmpeg` (the fake camera clip of the
+# simulator's and the benchmark's Chromium broadcaster). Runs apt-get when it can (root, apt present); otherwise prints what to install and fails.
 # PUPPETEER_EXECUTABLE_PATH or CHROME_PATH name another Chromium.
 set -euo pipefail
 
@@ -13,6 +14,7 @@ else need+=(chromium); fi
 command -v turnserver >/dev/null 2>&1 || need+=(coturn)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 

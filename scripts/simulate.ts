@@ -2,14 +2,19 @@
  * `npm run simulate`: load-test an OnAir room with simulated WebRTC watchers (node-datachannel peers) and print
  * how they connected and what they received.
  *
- *   npm run simulate -- --url http://localhost:3000 --room main --watchers 20 [--duration 10] [--timeout 20]
- *                       [--bind-address 127.0.0.1] [--remb-kbps 3000] [--json]
+ *   npm run simulate -- --url http://localhost:3000 --room main --watchers 20 [--ramp 10] [--duration 10]
+ *                       [--rooms K] [--broadcaster none|sim|chromium] [--signaling-only] [--resolution 854x480]
+ *                       [--fps 30] [--adapt on|off] [--timeout 20] [--bind-address 127.0.0.1] [--remb-kbps 3000]
+ *                       [--json] [--out summary.json]
  *
  * stdout carries only the summary (text, or JSON with `--json`); the progress bar and errors go to stderr.
- * Exit status: 0 when every watcher connected and received video, 1 when any failed, 2 for a bad command line or
- * an unexpected error. Ctrl-C ends the run early and still prints the summary.
+ * Exit status: 0 when every watcher connected and received video, 1 when any failed or the broadcaster it was
+ * asked to start did not go live (stderr names the stable code, e.g. `broadcaster_failed`), 2 for a bad command
+ * line or an unexpected error. Ctrl-C ends the run early and still prints the summary.
  */
+import { writeFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
+import { WatcherError } from './simulate/errors.ts';
 import { cleanupNodeDataChannel } from './simulate/native.ts';
 import { parseCommandLine, type SimulateOptions } from './simulate/options.ts';
 import { joinProgress } from './simulate/progress.ts';
@@ -37,9 +42,20 @@ async function main(args: readonly string[]): Promise<number> {
   });
 
   const progress = joinProgress(options.watchers);
-  const summary = await simulate(options, progress, stop.signal).finally(() => progress.stop());
+  let summary;
+  try {
+    summary = await simulate(options, progress, stop.signal);
+  } catch (err) {
+    if (!(err instanceof WatcherError)) throw err;
+    process.stderr.write(`simulate: ${err.code}: ${err.message}\n`);
+    return 1;
+  } finally {
+    progress.stop();
+  }
 
-  process.stdout.write(`${options.json ? JSON.stringify(summary, null, 2) : formatSummary(summary)}\n`);
+  const json = JSON.stringify(summary, null, 2);
+  if (options.out) writeFileSync(options.out, `${json}\n`);
+  process.stdout.write(`${options.json ? json : formatSummary(summary)}\n`);
   if (summary.failed > 0) {
     const reasons = Object.entries(summary.failures).map(([code, f]) => `${code} × ${f.count}: ${f.example}`);
     process.stderr.write(`simulate: ${summary.failed} of ${summary.watchers} watchers failed (${reasons.join('; ')})\n`);

@@ -1,5 +1,5 @@
 /**
- * The one catalogue of reasons a simulated watcher can fail. Codes are stable (the `--json` summary counts
+ * The one catalogue of reasons a simulated watcher (or the broadcaster the simulator starts) can fail. Codes are stable (the `--json` summary counts
  * failures by code); messages are for humans.
  */
 
@@ -7,6 +7,7 @@
 export const WATCHER_FAILURES = {
   unreachable: 'Could not open the WebSocket to the relay.',
   refused: 'The relay answered with an error.',
+  room_full: 'The room is full: the server refused another watcher.',
   socket_closed: 'The relay closed the WebSocket.',
   no_broadcaster: 'No broadcaster went live in the room in time.',
   no_offer: 'The broadcaster sent no offer in time.',
@@ -16,6 +17,7 @@ export const WATCHER_FAILURES = {
   broadcast_ended: 'The broadcast ended.',
   no_media: 'No video RTP arrived.',
   aborted: 'The simulation was stopped.',
+  broadcaster_failed: 'The broadcaster the simulator started did not go live.',
   internal_error: 'An unexpected error in the simulator.',
 } as const satisfies Record<string, string>;
 
@@ -38,3 +40,13 @@ export class WatcherError extends Error {
   }
 }
 
+
+/**
+ * The failure code for an `error` message from the relay: `room_full` keeps its own code (so a run reports the
+ * server's viewer cap clearly), every other error is `refused`.
+ *
+ * @param code the relay's error code
+ */
+export function failureForRelayError(code: string): 'room_full' | 'refused' {
+  return code === 'room_full' ? 'room_full' : 'refused';
+}

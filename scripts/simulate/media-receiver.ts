@@ -9,10 +9,13 @@ import type { IceCandidate, IceServer } from '../../server/protocol/messages.ts'
 import { WatcherError } from './errors.ts';
 import { toNodeDataChannelIceServers } from './ice-servers.ts';
 import { retainTrack } from './native.ts';
-import { mediaIds, stripTransportCc } from './sdp.ts';
+import { RtpStats } from './rtp-stats.ts';
+import { mediaIds, payloadCodecs, stripTransportCc } from './sdp.ts';
 
 /** How often the video track sends a REMB report, in ms. */
 export const REMB_INTERVAL_MS = 250;
+/** How long after the first video RTP packet, and then between requests, a keyframe may take before a PLI, in ms. */
+export const KEYFRAME_WAIT_MS = 1000;
 
 /** What one track has received: RTP packets and bytes (header and payload, after SRTP), first arrival time. */
 export interface RtpCount {
@@ -44,6 +47,8 @@ export interface MediaReceiverEvents {
   state(state: RTCPeerConnectionState): void;
   /** The first RTP packet of the video track arrived. */
   firstVideoRtp(atMs: number): void;
+  /** A video RTP packet of `bytes` arrived (for live totals). */
+  videoRtp?(bytes: number): void;
 }
 
 const STATES: ReadonlySet<string> = new Set(['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed']);
@@ -51,6 +56,13 @@ const STATES: ReadonlySet<string> = new Set(['new', 'connecting', 'connected', '
 export class MediaReceiver {
   readonly video: RtpCount = { packets: 0, bytes: 0, firstAt: null };
   readonly audio: RtpCount = { packets: 0, bytes: 0, firstAt: null };
+  /** Loss, frames, keyframes and bitrate of the video stream (set up by {@link applyOffer}). */
+  videoStats: RtpStats = new RtpStats(new Map());
+  /**
+   * RTCP feedback this receiver sent: Picture Loss Indications (RFC 4585 §6.3.1) when no keyframe came, and
+   * generic NACKs (RFC 4585 §6.2.1) — always 0: libdatachannel's receiving session sends none.
+   */
+  readonly feedback = { pli: 0, nack: 0 };
   /** Remote candidates node-datachannel refused (e.g. an mDNS name it cannot resolve). */
   badCandidates = 0;
   private readonly pc: PeerConnection;
@@ -60,6 +72,7 @@ export class MediaReceiver {
   private remoteSet = false;
   private closed = false;
   private rembTimer: NodeJS.Timeout | null = null;
+  private keyframeTimer: NodeJS.Timeout | null = null;
 
   /**
    * Create the peer connection (nothing is sent until {@link applyOffer}).
@@ -104,6 +117,7 @@ export class MediaReceiver {
   applyOffer(sdp: string): void {
     const offer = stripTransportCc(sdp);
     this.mids = mediaIds(offer);
+    this.videoStats = new RtpStats(payloadCodecs(offer));
     try {
       this.pc.setRemoteDescription(offer, 'offer');
     } catch (err) {
@@ -136,7 +150,8 @@ export class MediaReceiver {
     if (this.closed) return;
     this.closed = true;
     if (this.rembTimer) clearInterval(this.rembTimer);
-    this.rembTimer = null;
+    if (this.keyframeTimer) clearInterval(this.keyframeTimer);
+    this.rembTimer = this.keyframeTimer = null;
     for (const track of this.tracks) {
       try {
         track.close();
@@ -158,16 +173,48 @@ export class MediaReceiver {
     track.onMessage((packet) => {
       // The RTCP receiving session passes RTP only; RTCP stays inside libdatachannel.
       if (this.closed) return;
+      const now = performance.now();
       if (count.firstAt === null) {
-        count.firstAt = performance.now();
-        if (isVideo) this.events.firstVideoRtp(count.firstAt);
+        count.firstAt = now;
+        if (isVideo) {
+          this.events.firstVideoRtp(now);
+          this.keyframeTimer = setInterval(() => this.requestKeyframe(track), KEYFRAME_WAIT_MS);
+        }
       }
       count.packets++;
       count.bytes += packet.length;
+      if (isVideo) {
+        this.videoStats.add(packet, now);
+        this.events.videoRtp?.(packet.length);
+      }
     });
     if (isVideo) {
       track.onOpen(() => this.startRemb(track));
       if (track.isOpen()) this.startRemb(track);
+    }
+  }
+
+  /** The selected ICE candidate pair's local and remote candidate types (host, srflx, prflx, relay), or null. */
+  selectedCandidateTypes(): { local: string; remote: string } | null {
+    try {
+      const pair = this.closed ? null : this.pc.getSelectedCandidatePair();
+      return pair ? { local: pair.local.type, remote: pair.remote.type } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Send a PLI while no keyframe has arrived; stop checking once one has. */
+  private requestKeyframe(track: Track): void {
+    if (this.videoStats.firstKeyframeAt !== null || this.closed) {
+      if (this.keyframeTimer) clearInterval(this.keyframeTimer);
+      this.keyframeTimer = null;
+      return;
+    }
+    try {
+      if (track.isOpen() && track.requestKeyframe()) this.feedback.pli++;
+    } catch {
+      // the track closed between the check and the call
     }
   }
 

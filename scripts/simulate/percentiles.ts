@@ -26,11 +26,12 @@ export interface Distribution {
   min: number;
   p50: number;
   p95: number;
+  p99: number;
   max: number;
 }
 
 /**
- * Minimum, median, 95th percentile and maximum of `values` (nearest rank, see {@link percentile}).
+ * Minimum, median, 95th and 99th percentiles and maximum of `values` (nearest rank, see {@link percentile}).
  *
  * @returns the distribution, or `null` when `values` is empty
  */
@@ -41,6 +42,7 @@ export function distribution(values: readonly number[]): Distribution | null {
     min: percentile(values, 0)!,
     p50: percentile(values, 50)!,
     p95: percentile(values, 95)!,
+    p99: percentile(values, 99)!,
     max: percentile(values, 100)!,
   };
 }

@@ -1,6 +1,8 @@
 /**
  * The progress bar shown while watchers join and connect (cli-progress, on stderr so that stdout carries only the
- * summary). One step per watcher that has connected or failed to; once all have, it says they are receiving.
+ * summary). One step per watcher that has connected or failed to; once all have, it says they are receiving. The
+ * live part of the line — joined, connected, failed, and the video kbit/s received by all over the last second —
+ * updates as it happens.
  */
 import cliProgress from 'cli-progress';
 import type { RunHooks } from './run.ts';
@@ -20,13 +22,13 @@ export function joinProgress(total: number, stream: NodeJS.WritableStream = proc
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: '{phase} {bar} {value}/{total} | joined {joined} | connected {connected} | failed {failed}',
+      format: '{phase} {bar} {value}/{total} | joined {joined} | connected {connected} | failed {failed} | {kbps} kbit/s',
       hideCursor: true,
       clearOnComplete: false,
     },
     cliProgress.Presets.shades_classic,
   );
-  const counts = { phase: 'connecting', joined: 0, connected: 0, failed: 0 };
+  const counts = { phase: 'connecting', joined: 0, connected: 0, failed: 0, kbps: 0 };
   let running = true;
   const step = () => {
     if (counts.connected + counts.failed === total) counts.phase = 'receiving ';
@@ -41,6 +43,10 @@ export function joinProgress(total: number, stream: NodeJS.WritableStream = proc
     connected() {
       counts.connected++;
       step();
+    },
+    live(kbps) {
+      counts.kbps = Math.round(kbps);
+      if (running) bar.update(counts);
     },
     finished(result) {
       if (result.connected) return;

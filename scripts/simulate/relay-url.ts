@@ -32,3 +32,16 @@ export function relayUrlFor(url: string): string {
   relay.hash = '';
   return relay.href;
 }
+
+/**
+ * The page URL of the server behind a relay URL: `ws:` becomes `http:`, `wss:` `https:`, and the trailing `/ws` goes
+ * (`ws://127.0.0.1:3000/ws` gives `http://127.0.0.1:3000/`).
+ *
+ * @param relayUrl a URL from {@link relayUrlFor}
+ */
+export function pageUrlFor(relayUrl: string): string {
+  const url = new URL(relayUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  url.pathname = url.pathname.replace(/\/ws$/, '/');
+  return url.href;
+}

@@ -1,15 +1,19 @@
 /**
- * The summary as text for a person: counts, time to offer / ICE connected / first RTP (ms), video bitrate
- * (kbit/s), what the simulator cost, and why watchers failed.
+ * The summary as text for a person: counts, a table of time to offer / ICE connected / first RTP / first keyframe
+ * (ms), bitrate (kbit/s), frame rate and loss as p50/p95/p99/max, candidate types, what the simulator and the
+ * broadcaster cost, and why watchers failed.
  */
 import type { Distribution } from './percentiles.ts';
 import type { Summary } from './summary.ts';
 
 const round = (n: number) => Math.round(n).toLocaleString('en-US');
+const FIELDS = ['p50', 'p95', 'p99', 'max'] as const;
 
-function spread(d: Distribution | null, unit: string, fields: readonly (keyof Distribution)[]): string {
-  if (!d) return '-';
-  return fields.map((f) => `${f} ${round(d[f])} ${unit}`.padEnd(18)).join('').trimEnd();
+/** One table row: label, then p50/p95/p99/max (or min for rates, where low is bad) in fixed columns. */
+function tableRow(label: string, d: Distribution | null, unit: string, digits = 0, low = false): string {
+  const cell = (v: number) => (digits ? v.toFixed(digits) : round(v)).padStart(9);
+  const cells = d ? (low ? [d.p50, d.min, d.p95, d.max] : FIELDS.map((f) => d[f])).map(cell).join('') : '        -'.padEnd(36);
+  return `  ${label.padEnd(26)}${cells}  ${unit}`;
 }
 
 /**
@@ -20,22 +24,45 @@ function spread(d: Distribution | null, unit: string, fields: readonly (keyof Di
 export function formatSummary(summary: Summary): string {
   const s = summary;
   const p = s.process;
-  const row = (label: string, value: string) => `  ${label.padEnd(30)}${value}`;
+  const row = (label: string, value: string) => `  ${label.padEnd(26)}${value}`;
+  const t = s.timesMs;
+  const rooms = s.rooms.length === 1 ? `room "${s.rooms[0]}"` : `${s.rooms.length} rooms`;
   const lines = [
-    `${s.watchers} watcher${s.watchers === 1 ? '' : 's'} → ${s.relayUrl}, room "${s.room}"`,
+    `${s.watchers} ${s.signalingOnly ? 'signalling-only ' : ''}watcher${s.watchers === 1 ? '' : 's'} → ${s.relayUrl}, ${rooms}`,
     row('joined', `${s.joined}/${s.watchers}`),
-    row('connected', `${s.connected}/${s.watchers}`),
+    row('connected', `${s.connected}/${s.watchers} (${(s.connectedRatio * 100).toFixed(1)} %)`),
     row('failed', String(s.failed)),
-    row('getBroadcast → offer', spread(s.timesMs.offer, 'ms', ['p50', 'p95', 'max'])),
-    row('getBroadcast → ICE connected', spread(s.timesMs.iceConnected, 'ms', ['p50', 'p95', 'max'])),
-    row('getBroadcast → first RTP', spread(s.timesMs.firstRtp, 'ms', ['p50', 'p95', 'max'])),
-    row(`video per watcher (${(s.durationMs / 1000).toFixed(0)} s)`, spread(s.videoKbps.perWatcher, 'kbit/s', ['p50', 'min'])),
-    row('video per watcher, 2nd half', spread(s.videoKbps.steady, 'kbit/s', ['p50', 'min'])),
-    row('video total', `${round(s.videoKbps.total)} kbit/s`),
-    row('simulator CPU', `${p.cpuPercent.toFixed(0)} % of one core ` +
-      `(user ${round(p.cpuUserMs)} ms, system ${round(p.cpuSystemMs)} ms over ${round(p.wallMs)} ms)`),
-    row('simulator memory', `RSS peak ${p.rssPeakMiB.toFixed(0)} MiB, at end ${p.rssEndMiB.toFixed(0)} MiB`),
+    `  ${'from getBroadcast to'.padEnd(26)}${FIELDS.map((f) => f.padStart(9)).join('')}`,
+    tableRow('  offer', t.offer, 'ms'),
   ];
+  if (s.signalingOnly) {
+    lines.push(tableRow('  answer sent', t.answered, 'ms'));
+  } else {
+    lines.push(
+      tableRow('  ICE connected', t.iceConnected, 'ms'),
+      tableRow('  first RTP', t.firstRtp, 'ms'),
+      tableRow('  first keyframe', t.firstKeyframe, 'ms'),
+      `  ${'per watcher'.padEnd(26)}${['p50', 'min', 'p95', 'max'].map((f) => f.padStart(9)).join('')}`,
+      tableRow(`  video (${(s.durationMs / 1000).toFixed(0)} s window)`, s.videoKbps.perWatcher, 'kbit/s', 0, true),
+      tableRow('  video, 2nd half', s.videoKbps.steady, 'kbit/s', 0, true),
+      tableRow('  frame rate', s.fps, 'frames/s', 1, true),
+      `  ${'per watcher'.padEnd(26)}${FIELDS.map((f) => f.padStart(9)).join('')}`,
+      tableRow('  packet loss', s.lossPercent, '%', 2),
+      row('video total', `${round(s.videoKbps.total)} kbit/s`),
+      row('RTCP sent', `PLI ${s.feedback.pli}, NACK ${s.feedback.nack}`),
+      row('candidate types', Object.entries(s.candidateTypes).map(([type, share]) => `${type} ${(share * 100).toFixed(0)} %`).join(', ') || '-'),
+    );
+  }
+  lines.push(
+    row('simulator CPU', `${p.cpuPercent.toFixed(0)} % of one core, ${s.perWatcher.cpuPercent.toFixed(2)} % per watcher ` +
+      `(user ${round(p.cpuUserMs)} ms, system ${round(p.cpuSystemMs)} ms over ${round(p.wallMs)} ms)`),
+    row('simulator memory', `RSS peak ${p.rssPeakMiB.toFixed(0)} MiB, at end ${p.rssEndMiB.toFixed(0)} MiB, ` +
+      `${round(s.perWatcher.rssKiB)} KiB per watcher`),
+  );
+  if (s.broadcaster.cpuPercent !== undefined) lines.push(row('broadcaster CPU', `${s.broadcaster.cpuPercent.toFixed(0)} % of one core (Chromium, all processes)`));
+  for (const b of s.broadcaster.sim ?? []) {
+    lines.push(row(`sim broadcaster "${b.room}"`, `${b.offers} offers sent, ${b.answers} answers and ${b.candidates} candidates received`));
+  }
   const failures = Object.entries(s.failures);
   if (failures.length > 0) {
     lines.push('failures:');

@@ -12,7 +12,8 @@ export interface ResourceUsage {
   cpuSystemMs: number;
   /** (user + system) / wall, in % of one core (can exceed 100 with several threads). */
   cpuPercent: number;
-  /** Resident set size: highest sampled, and at the end, in MiB. */
+  /** Resident set size: at the start, highest sampled, and at the end, in MiB. */
+  rssStartMiB: number;
   rssPeakMiB: number;
   rssEndMiB: number;
 }
@@ -33,7 +34,8 @@ const MIB = 1024 * 1024;
 export function startResourceMeter(sampleMs = 200): ResourceMeter {
   const startedAt = performance.now();
   const cpuAtStart = process.cpuUsage();
-  let rssPeak = process.memoryUsage.rss();
+  const rssStart = process.memoryUsage.rss();
+  let rssPeak = rssStart;
   const timer = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), sampleMs);
   timer.unref();
   return {
@@ -47,6 +49,7 @@ export function startResourceMeter(sampleMs = 200): ResourceMeter {
         cpuUserMs: cpu.user / 1000,
         cpuSystemMs: cpu.system / 1000,
         cpuPercent: wallMs > 0 ? ((cpu.user + cpu.system) / 1000 / wallMs) * 100 : 0,
+        rssStartMiB: rssStart / MIB,
         rssPeakMiB: Math.max(rssPeak, rssEnd) / MIB,
         rssEndMiB: rssEnd / MIB,
       };

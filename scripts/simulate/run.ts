@@ -1,31 +1,87 @@
 /**
- * A whole simulation: start every watcher at once, wait for all of them, and summarize, measuring the simulator's
- * own CPU and memory meanwhile. This is what `npm run simulate` and the end-to-end test call.
+ * A whole simulation: start the broadcasters asked for, start the watchers (all at once or at a join rate) spread
+ * over the rooms, wait for all of them, and summarize, measuring the simulator's own CPU and memory meanwhile. This
+ * is what `npm run simulate`, the benchmark and the end-to-end test call.
  */
 import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startChromiumBroadcaster, type ChromiumBroadcaster } from './chromium-broadcaster.ts';
 import type { SimulateOptions } from './options.ts';
+import { pageUrlFor } from './relay-url.ts';
 import { startResourceMeter } from './resources.ts';
-import { summarize, type Summary } from './summary.ts';
+import { startSimBroadcaster, type SimBroadcaster } from './sim-broadcaster.ts';
+import { summarize, type BroadcasterInfo, type Summary } from './summary.ts';
 import { runWatcher, type WatcherHooks, type WatcherResult } from './watcher.ts';
 
 /** Progress callbacks for the whole run. */
 export interface RunHooks extends WatcherHooks {
   /** A watcher is done (connected and received, or failed). */
   finished?(result: WatcherResult): void;
+  /** Every second: the video bitrate received by all watchers over the last second, in kbit/s. */
+  live?(kbps: number): void;
+}
+
+/** What a run needs; the flags that only shape the output are left out. Older callers may omit the new fields. */
+export type RunOptions = Omit<SimulateOptions, 'json' | 'out' | 'rooms' | 'rampPerSecond' | 'signalingOnly' | 'broadcaster' | 'capture' | 'adapt'> &
+  Partial<Pick<SimulateOptions, 'rooms' | 'rampPerSecond' | 'signalingOnly' | 'broadcaster' | 'capture' | 'adapt'>>;
+
+/** The room names of a run: `room` alone, or `room-0` … `room-(k-1)`. */
+export function roomNames(room: string, rooms = 1): string[] {
+  return rooms <= 1 ? [room] : Array.from({ length: rooms }, (_, i) => `${room}-${i}`);
 }
 
 /**
- * Run `options.watchers` simulated watchers against one relay and room.
+ * Run `options.watchers` simulated watchers against one relay.
  *
  * node-datachannel keeps native threads alive until `cleanupNodeDataChannel()` (from `native.ts`) is called: the
  * caller calls it once it is done with WebRTC in this process (the CLI does just before exiting).
  *
- * @param options what to simulate (see {@link SimulateOptions}; `json` is ignored here)
+ * @param options what to simulate (see {@link SimulateOptions})
  * @param hooks   progress callbacks
  * @param signal  stops the run early (watchers still connecting fail with `aborted`; receiving ones report what they got)
- * @returns the summary; failures are in it, never thrown
+ * @returns the summary; watcher failures are in it, never thrown
+ * @throws {WatcherError} when a broadcaster the run starts cannot go live (`unreachable`, `refused`, `room_full`,
+ *   `broadcaster_failed`)
  */
-export async function simulate(options: Omit<SimulateOptions, 'json'>, hooks: RunHooks = {}, signal?: AbortSignal): Promise<Summary> {
+export async function simulate(options: RunOptions, hooks: RunHooks = {}, signal?: AbortSignal): Promise<Summary> {
+  const rooms = roomNames(options.room, options.rooms);
+  const kind = options.broadcaster ?? 'none';
+  const sims: SimBroadcaster[] = [];
+  let chromium: ChromiumBroadcaster | null = null;
+  try {
+    if (kind === 'sim') {
+      for (const room of rooms) sims.push(await startSimBroadcaster(options.relayUrl, room, options.timeoutMs));
+    } else if (kind === 'chromium') {
+      chromium = await startChromiumBroadcaster({
+        httpUrl: pageUrlFor(options.relayUrl),
+        rooms,
+        capture: options.capture ?? { width: 854, height: 480, fps: 30 },
+        adapt: options.adapt ?? true,
+        timeoutMs: Math.max(options.timeoutMs, 30_000),
+      });
+    }
+    const broadcasterCpuAtStart = chromium?.cpuMs() ?? 0;
+    const startedAt = performance.now();
+    const { results, usage } = await runWatchers(options, rooms, hooks, signal);
+    const broadcaster: BroadcasterInfo = { kind };
+    if (chromium) broadcaster.cpuPercent = ((chromium.cpuMs() - broadcasterCpuAtStart) / (performance.now() - startedAt)) * 100;
+    if (sims.length > 0) broadcaster.sim = sims.map((b) => ({ ...b.stats }));
+    return summarize(results, {
+      relayUrl: options.relayUrl,
+      rooms,
+      signalingOnly: options.signalingOnly ?? false,
+      durationMs: options.durationMs,
+      process: usage,
+      broadcaster,
+    });
+  } finally {
+    await Promise.all(sims.map((b) => b.close()));
+    await chromium?.close();
+  }
+}
+
+/** Start the watchers at the join rate, wait for all; measures this process meanwhile. */
+async function runWatchers(options: RunOptions, rooms: readonly string[], hooks: RunHooks, signal?: AbortSignal) {
   const meter = startResourceMeter();
   // One signal for every watcher, each listening a few times: lift the 10-listener warning on our own copy.
   const stop = new AbortController();
@@ -33,30 +89,48 @@ export async function simulate(options: Omit<SimulateOptions, 'json'>, hooks: Ru
   const forward = () => stop.abort(signal?.reason);
   if (signal?.aborted) forward();
   else signal?.addEventListener('abort', forward, { once: true });
-  const results = await Promise.all(
-    Array.from({ length: options.watchers }, async (_, index) => {
-      const result = await runWatcher(
-        {
-          index,
-          relayUrl: options.relayUrl,
-          room: options.room,
-          durationMs: options.durationMs,
-          timeoutMs: options.timeoutMs,
-          bindAddress: options.bindAddress,
-          rembBitrate: options.rembBitrate,
-        },
-        hooks,
-        stop.signal,
-      );
-      hooks.finished?.(result);
-      return result;
-    }),
-  );
-  signal?.removeEventListener('abort', forward);
-  return summarize(results, {
-    relayUrl: options.relayUrl,
-    room: options.room,
-    durationMs: options.durationMs,
-    process: meter.stop(),
-  });
+  let bytes = 0;
+  const live = setInterval(() => {
+    hooks.live?.((bytes * 8) / 1000);
+    bytes = 0;
+  }, 1000);
+  const watcherHooks: WatcherHooks = {
+    ...hooks,
+    videoRtp: (n) => {
+      bytes += n;
+      hooks.videoRtp?.(n);
+    },
+  };
+  const ramp = options.rampPerSecond ?? 0;
+  const started = performance.now();
+  try {
+    const results = await Promise.all(
+      Array.from({ length: options.watchers }, async (_, index) => {
+        if (ramp > 0 && index > 0) {
+          const wait = started + (index * 1000) / ramp - performance.now();
+          if (wait > 0) await sleep(wait, undefined, { signal: stop.signal }).catch(() => {});
+        }
+        const result = await runWatcher(
+          {
+            index,
+            relayUrl: options.relayUrl,
+            room: rooms[index % rooms.length]!,
+            durationMs: options.durationMs,
+            timeoutMs: options.timeoutMs,
+            bindAddress: options.bindAddress,
+            rembBitrate: options.rembBitrate,
+            signalingOnly: options.signalingOnly ?? false,
+          },
+          watcherHooks,
+          stop.signal,
+        );
+        hooks.finished?.(result);
+        return result;
+      }),
+    );
+    return { results, usage: meter.stop() };
+  } finally {
+    clearInterval(live);
+    signal?.removeEventListener('abort', forward);
+  }
 }

@@ -41,3 +41,14 @@ export function mediaIds(sdp: string): (string | null)[] {
   }
   return mids;
 }
+
+/**
+ * Payload type → encoding name (upper case, e.g. `VP8`, `H264`, `RTX`) from every `a=rtpmap` line (RFC 8866 §6.6).
+ *
+ * @param sdp an SDP description
+ */
+export function payloadCodecs(sdp: string): Map<number, string> {
+  const codecs = new Map<number, string>();
+  for (const match of sdp.matchAll(/^a=rtpmap:(\d+) ([^/\s]+)\//gm)) codecs.set(Number(match[1]), match[2]!.toUpperCase());
+  return codecs;
+}

@@ -1,14 +1,19 @@
 /**
  * One simulated watcher, start to end: join the room over the relay, ask the live broadcaster for its broadcast,
  * answer the offer with a {@link MediaReceiver}, trickle ICE both ways, receive for a while, then close everything.
- * It measures (with `performance.now()`, ms) the time from `getBroadcast` to the offer, to ICE connected and to
- * the first video RTP packet, and the video RTP bitrate over its receive window.
+ * It measures (with `performance.now()`, ms) the time from `getBroadcast` to the offer, to ICE connected, to the
+ * first video RTP packet and to the first keyframe, and over its receive window the video bitrate, frame rate and
+ * packet loss (see rtp-stats.ts). A signalling-only watcher answers the offer with a made-up SDP and candidates
+ * and opens no peer connection.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RTCPeerConnectionState } from 'node-datachannel';
-import { WatcherError, type WatcherFailureCode } from './errors.ts';
+import { fakeAnswer, fakeCandidate } from './fake-sdp.ts';
+import { failureForRelayError, WatcherError, type WatcherFailureCode } from './errors.ts';
 import { MediaReceiver } from './media-receiver.ts';
 import { RelayConnection } from './relay-connection.ts';
+import { deadline } from './deadline.ts';
+import { rates } from './rtp-stats.ts';
 
 export interface WatcherOptions {
   /** Position in the run, for names and progress (0-based). */
@@ -23,13 +28,19 @@ export interface WatcherOptions {
   bindAddress: string | undefined;
   /** Bitrate asked for in REMB reports, in bit/s. */
   rembBitrate: number;
+  /** Do the signalling only: answer with a made-up SDP, no peer connection, no media. */
+  signalingOnly?: boolean;
 }
 
 /** Milestones after `getBroadcast` was sent, in ms; null when not reached. */
 export interface WatcherTimings {
   offerMs: number | null;
+  /** When the answer was sent (signalling-only watchers; the same moment as the offer otherwise). */
+  answeredMs: number | null;
   iceConnectedMs: number | null;
   firstRtpMs: number | null;
+  /** The first packet of a keyframe (VP8 or H.264, detected in the RTP payload). */
+  firstKeyframeMs: number | null;
 }
 
 export interface WatcherResult {
@@ -46,7 +57,25 @@ export interface WatcherResult {
    * Video RTP over the receive window (from ICE connected): bytes, packets, kbit/s (null when not connected), and
    * `steadyKbps`, the kbit/s over the window's second half, once the sender's bandwidth estimate has ramped up.
    */
-  video: { packets: number; bytes: number; kbps: number | null; steadyKbps: number | null; windowMs: number };
+  video: {
+    packets: number;
+    bytes: number;
+    kbps: number | null;
+    steadyKbps: number | null;
+    windowMs: number;
+    /** The offer's codec of the stream received (`VP8`, `H264`...), frames per second by RTP timestamps. */
+    codec: string | null;
+    fps: number | null;
+    /** Packets lost (sequence gaps) ÷ expected over the window, in %; and the counts. */
+    lossPercent: number | null;
+    lost: number;
+    expected: number;
+    keyframes: number;
+  };
+  /** RTCP feedback sent: PLI and NACK counts. */
+  feedback: { pli: number; nack: number };
+  /** The selected candidate pair's types (host / srflx / prflx / relay), once connected. */
+  candidateTypes: { local: string; remote: string } | null;
   /** Audio RTP over the whole connection. */
   audio: { packets: number; bytes: number };
 }
@@ -55,6 +84,10 @@ export interface WatcherResult {
 export interface WatcherHooks {
   joined?(index: number): void;
   connected?(index: number): void;
+  /** A video RTP packet of `bytes` arrived. */
+  videoRtp?(bytes: number): void;
+  /** The watcher is receiving: its receiver, to read live statistics from (e.g. the benchmark's frame rate). */
+  receiving?(index: number, receiver: MediaReceiver): void;
 }
 
 /**
@@ -67,7 +100,8 @@ export interface WatcherHooks {
  */
 export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = {}, signal?: AbortSignal): Promise<WatcherResult> {
   const stopped = signal ?? new AbortController().signal;
-  const deadline = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), stopped]);
+  const timeLimit = deadline(options.timeoutMs, stopped);
+  const expiry = timeLimit.signal;
   const seconds = `${options.timeoutMs / 1000} s`;
   const result: WatcherResult = {
     index: options.index,
@@ -75,8 +109,10 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
     joined: false,
     connected: false,
     failure: null,
-    timings: { offerMs: null, iceConnectedMs: null, firstRtpMs: null },
-    video: { packets: 0, bytes: 0, kbps: null, steadyKbps: null, windowMs: 0 },
+    timings: { offerMs: null, answeredMs: null, iceConnectedMs: null, firstRtpMs: null, firstKeyframeMs: null },
+    video: { packets: 0, bytes: 0, kbps: null, steadyKbps: null, windowMs: 0, codec: null, fps: null, lossPercent: null, lost: 0, expected: 0, keyframes: 0 },
+    feedback: { pli: 0, nack: 0 },
+    candidateTypes: null,
     audio: { packets: 0, bytes: 0 },
   };
   let relay: RelayConnection | null = null;
@@ -92,22 +128,22 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
     let onExpire = () => {};
     const expired = new Promise<never>((_, reject) => {
       onExpire = () => reject(stopped.aborted ? new WatcherError('aborted') : new WatcherError(code, message()));
-      if (deadline.aborted) onExpire();
-      else deadline.addEventListener('abort', onExpire, { once: true });
+      if (expiry.aborted) onExpire();
+      else expiry.addEventListener('abort', onExpire, { once: true });
     });
     try {
       return await Promise.race([work, failed, expired]);
     } finally {
-      deadline.removeEventListener('abort', onExpire);
+      expiry.removeEventListener('abort', onExpire);
     }
   };
 
   try {
-    relay = await RelayConnection.open(options.relayUrl, options.timeoutMs, deadline, () => stopped.aborted
+    relay = await RelayConnection.open(options.relayUrl, options.timeoutMs, expiry, () => stopped.aborted
       ? new WatcherError('aborted')
       : new WatcherError('unreachable', `cannot open ${options.relayUrl} within ${seconds}`));
     const socket = relay;
-    socket.on('error', (m) => fail(new WatcherError('refused', `the relay answered ${m.code}: ${m.message}`)));
+    socket.on('error', (m) => fail(new WatcherError(failureForRelayError(m.code), `the relay answered ${m.code}: ${m.message}`)));
     void socket.closed.then(({ code }) => fail(new WatcherError('socket_closed', `the relay closed the WebSocket (${code})`)));
 
     // Listen before sending: `joined` and `broadcastAvailable` can arrive in one TCP read, dispatched together.
@@ -125,6 +161,23 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
     socket.on('broadcastEnded', (m) => {
       if (m.id === broadcaster) fail(new WatcherError('broadcast_ended', 'the broadcaster left'));
     });
+
+    if (options.signalingOnly) {
+      const offers = socket.next(['offer']);
+      const askedAt = performance.now();
+      socket.send({ type: 'getBroadcast', to: broadcaster });
+      await step(offers, 'no_offer', () => `the broadcaster sent no offer within ${seconds}`);
+      result.timings.offerMs = performance.now() - askedAt;
+      socket.send({ type: 'answer', to: broadcaster, sdp: fakeAnswer() });
+      socket.send({ type: 'iceAnswerCandidate', to: broadcaster, candidate: { candidate: fakeCandidate(options.index), sdpMid: '0', sdpMLineIndex: 0 } });
+      result.timings.answeredMs = performance.now() - askedAt;
+      result.connected = true;
+      hooks.connected?.(options.index);
+      const held = sleep(options.durationMs, undefined, { signal: stopped }).catch(() => {});
+      const broke = await Promise.race([held, failed]).then(() => null, (err: WatcherError) => err);
+      if (broke) throw broke;
+      return result;
+    }
 
     let state: RTCPeerConnectionState = 'new';
     let connected = () => {};
@@ -147,6 +200,7 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
           if (s === 'failed' || s === 'closed') fail(new WatcherError('ice_failed', `the peer connection is ${s}`));
         },
         firstVideoRtp: (at) => (firstRtpAt = at),
+        videoRtp: hooks.videoRtp,
       },
     ));
     socket.on('iceOfferCandidate', (m) => {
@@ -162,17 +216,19 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
     const askedAt = performance.now();
     socket.send({ type: 'getBroadcast', to: broadcaster });
     const offer = await step(offerFromBroadcaster, 'no_offer', () => `the broadcaster sent no offer within ${seconds}`);
-    result.timings.offerMs = performance.now() - askedAt;
+    result.timings.offerMs = result.timings.answeredMs = performance.now() - askedAt;
     media.applyOffer(offer.sdp);
 
     await step(isConnected, 'ice_timeout', () => `ICE did not connect within ${seconds} (peer connection ${state})`);
     const connectedAt = performance.now();
     result.connected = true;
     result.timings.iceConnectedMs = connectedAt - askedAt;
+    result.candidateTypes = media.selectedCandidateTypes();
     hooks.connected?.(options.index);
+    hooks.receiving?.(options.index, media);
 
     // The receive window: until the duration is over, the run is stopped, or the connection breaks.
-    const before = { bytes: media.video.bytes, packets: media.video.packets };
+    const before = { bytes: media.video.bytes, packets: media.video.packets, stats: media.videoStats.snapshot(connectedAt) };
     const halfway = { at: connectedAt, bytes: media.video.bytes };
     const halfTimer = setTimeout(() => Object.assign(halfway, { at: performance.now(), bytes: media.video.bytes }), options.durationMs / 2);
     const windowOver = sleep(options.durationMs, undefined, { signal: stopped }).catch(() => {});
@@ -184,13 +240,28 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
     clearTimeout(halfTimer);
     result.video.steadyKbps = ((media.video.bytes - halfway.bytes) * 8) / Math.max(performance.now() - halfway.at, 1);
     if (firstRtpAt !== null) result.timings.firstRtpMs = firstRtpAt - askedAt;
+    const stats = media.videoStats;
+    if (stats.firstKeyframeAt !== null) result.timings.firstKeyframeMs = stats.firstKeyframeAt - askedAt;
+    const window = rates(before.stats, stats.snapshot());
+    Object.assign(result.video, {
+      codec: stats.codec,
+      fps: window.fps,
+      lossPercent: window.expected > 0 ? window.lossPercent : null,
+      lost: window.lost,
+      expected: window.expected,
+      keyframes: stats.keyframes,
+    });
     if (broke) throw broke;
     if (media.video.packets === 0) throw new WatcherError('no_media', `no video RTP in ${Math.round(result.video.windowMs)} ms`);
   } catch (err) {
     const error = err instanceof WatcherError ? err : new WatcherError('internal_error', String(err), { cause: err });
     result.failure = { code: error.code, message: error.message };
   } finally {
-    if (receiver) result.audio = { packets: receiver.audio.packets, bytes: receiver.audio.bytes };
+    timeLimit.clear();
+    if (receiver) {
+      result.audio = { packets: receiver.audio.packets, bytes: receiver.audio.bytes };
+      result.feedback = { ...receiver.feedback };
+    }
     receiver?.close();
     await relay?.close();
   }

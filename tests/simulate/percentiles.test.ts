@@ -30,7 +30,9 @@ t.test('percentile rejects what it cannot rank', async (t) => {
   t.throws(() => percentile([Number.POSITIVE_INFINITY], 50), RangeError);
 });
 
-t.test('distribution gives min, p50, p95, max and count', async (t) => {
-  t.same(distribution([3, 1, 2]), { count: 3, min: 1, p50: 2, p95: 3, max: 3 });
+t.test('distribution gives min, p50, p95, p99, max and count', async (t) => {
+  t.same(distribution([3, 1, 2]), { count: 3, min: 1, p50: 2, p95: 3, p99: 3, max: 3 });
+  const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
+  t.same(distribution(hundred), { count: 100, min: 1, p50: 50, p95: 95, p99: 99, max: 100 });
   t.equal(distribution([]), null);
 });

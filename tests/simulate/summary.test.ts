@@ -2,7 +2,7 @@ import t from 'tap';
 import { summarize } from '../../scripts/simulate/summary.ts';
 import { connected, failed, usage } from './fixtures/results.ts';
 
-const info = { relayUrl: 'ws://127.0.0.1:3000/ws', room: 'main', durationMs: 10_000, process: usage };
+const info = { relayUrl: 'ws://127.0.0.1:3000/ws', rooms: ['main'], durationMs: 10_000, process: usage };
 
 t.test('counts, distributions and bitrate over the connected watchers', async (t) => {
   const results = [
@@ -18,10 +18,12 @@ t.test('counts, distributions and bitrate over the connected watchers', async (t
   t.equal(summary.connected, 3);
   t.equal(summary.failed, 2);
   t.same(summary.failures, { no_broadcaster: { count: 2, example: 'no broadcaster went live in room "main" within 20 s' } });
-  t.same(summary.timesMs.offer, { count: 3, min: 10, p50: 20, p95: 30, max: 30 });
-  t.same(summary.timesMs.iceConnected, { count: 3, min: 110, p50: 120, p95: 130, max: 130 });
-  t.same(summary.timesMs.firstRtp, { count: 3, min: 210, p50: 220, p95: 230, max: 230 });
-  const spread = { count: 3, min: 900, p50: 1200, p95: 1500, max: 1500 };
+  t.same(summary.timesMs.offer, { count: 3, min: 10, p50: 20, p95: 30, p99: 30, max: 30 });
+  t.same(summary.timesMs.iceConnected, { count: 3, min: 110, p50: 120, p95: 130, p99: 130, max: 130 });
+  t.same(summary.timesMs.firstRtp, { count: 3, min: 210, p50: 220, p95: 230, p99: 230, max: 230 });
+  t.same(summary.timesMs.firstKeyframe, { count: 3, min: 260, p50: 270, p95: 280, p99: 280, max: 280 });
+  t.equal(summary.connectedRatio, 3 / 5);
+  const spread = { count: 3, min: 900, p50: 1200, p95: 1500, p99: 1500, max: 1500 };
   t.same(summary.videoKbps, { perWatcher: spread, steady: spread, total: 3600 });
   t.same(summary.results.map((r) => r.index), [0, 1, 2, 3, 4], 'results in watcher order');
   t.equal(summary.process, usage);
@@ -33,9 +35,22 @@ t.test('a run where nobody connected has no distributions', async (t) => {
   const summary = summarize([failed(0, 'unreachable', 'cannot open ws://127.0.0.1:1/ws: connect ECONNREFUSED')], info);
   t.equal(summary.joined, 0);
   t.equal(summary.connected, 0);
-  t.same(summary.timesMs, { offer: null, iceConnected: null, firstRtp: null });
+  t.same(summary.timesMs, { offer: null, answered: null, iceConnected: null, firstRtp: null, firstKeyframe: null });
+  t.equal(summary.fps, null);
+  t.same(summary.candidateTypes, {});
   t.same(summary.videoKbps, { perWatcher: null, steady: null, total: 0 });
   t.equal(summary.failures.unreachable?.count, 1);
+});
+
+t.test('frame rate, loss, feedback and candidate type shares', async (t) => {
+  const results = [connected(0, 10, 1000, 30, 0, 'host'), connected(1, 10, 1000, 24, 2, 'relay'), connected(2, 10, 1000, 29, 1, 'host'), connected(3, 10, 1000, 30, 0, 'host')];
+  const summary = summarize(results, info);
+  t.same(summary.fps, { count: 4, min: 24, p50: 29, p95: 30, p99: 30, max: 30 });
+  t.same(summary.lossPercent, { count: 4, min: 0, p50: 0, p95: 2, p99: 2, max: 2 });
+  t.same(summary.feedback, { pli: 2, nack: 0 });
+  t.same(summary.candidateTypes, { host: 0.75, relay: 0.25 });
+  t.equal(summary.perWatcher.cpuPercent, 10 / 4, 'the simulator CPU per watcher');
+  t.equal(summary.perWatcher.rssKiB, (80 * 1024) / 4, 'RSS growth per watcher');
 });
 
 t.test('the summary survives JSON', async (t) => {

@@ -1,0 +1,22 @@
+/** The shape of `bench/results.json`: every part's result, or why it failed. */
+import type { JoinStormResult } from './join-storm.ts';
+import type { MachineInfo } from './machine.ts';
+import type { MemoryResult } from './memory.ts';
+import type { MeshResult } from './mesh.ts';
+import type { RelayResult } from './relay.ts';
+import type { TtffResult } from './ttff.ts';
+
+export interface BenchResults {
+  /** The quick smoke run (fewer rounds and viewers) rather than the full one. */
+  quick: boolean;
+  machine: MachineInfo;
+  relay?: RelayResult;
+  memory?: MemoryResult;
+  joinStorm?: JoinStormResult;
+  ttff?: TtffResult;
+  mesh?: MeshResult;
+  /** Parts that failed, with the error message; the others are still reported. */
+  errors: Record<string, string>;
+  /** How long each part took, in s. */
+  partSeconds: Record<string, number>;
+}

@@ -1,0 +1,66 @@
+/**
+ * `npm run bench -- --quick` end to end, into a temporary directory: every part runs against real servers, a real
+ * Chromium broadcaster and real watchers, and the report files come out well-formed. No figure is checked against a
+ * speed: CI machines are noisy; the report says how fast, the test says that it is produced.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import type { BenchResults } from '../../scripts/bench/results.ts';
+
+const entry = new URL('../../scripts/bench.ts', import.meta.url).pathname;
+
+function bench(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    // Already inside the test's loopback-only namespace (or on the host's loopback): no namespace of its own.
+    const child = spawn(process.execPath, ['--import=tsx', entry, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ONAIR_BENCH_NETNS: '0' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
+t.test('a bad command line exits 2 and names the problem', async (t) => {
+  const run = await bench(['--parts', 'relay,warp']);
+  t.equal(run.status, 2);
+  t.match(run.stderr, /unknown part "warp"/);
+  t.equal((await bench(['--server-env', 'lowercase=1'])).status, 2);
+});
+
+t.test('--quick writes RESULTS.md, results.json and the charts', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'onair-bench-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const run = await bench(['--quick', '--out-dir', dir]);
+  t.equal(run.status, 0, run.stderr);
+
+  const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as BenchResults;
+  t.same(results.errors, {}, 'every part ran');
+  t.equal(results.quick, true);
+  t.ok(results.machine.cpuCount >= 1 && results.machine.cpuModel.length > 0, 'the machine is described');
+  t.match(results.machine.versions, { node: process.version, ws: /^\d+\./, fastify: /^\d+\./ });
+  t.same(results.relay?.runs.map((r) => r.server), ['plain', 'onair'], 'OnAir and plain ws in the same run');
+  for (const r of results.relay?.runs ?? []) t.ok(r.messages > 0 && r.serverCpuMs > 0 && r.rttMs !== null, `${r.server}: messages relayed and measured`);
+  t.same(results.memory?.runs.map((r) => r.server), ['plain', 'onair']);
+  t.equal(results.joinStorm?.lost, 0, 'no watcher lost in the join storm');
+  t.same(results.ttff?.steps.map((s) => s.watchers), [1, 4]);
+  t.ok(results.ttff?.steps.every((s) => s.ttffMs !== null && s.failed === 0), 'every watch page showed a frame');
+  t.ok(results.ttff?.floorMs !== null, 'the in-page floor is measured');
+  t.same(results.mesh?.runs.map((r) => r.adapt), [false, true], 'adaptation off, then on');
+  t.ok(results.mesh?.runs.every((r) => r.steps.length > 0), 'each mesh run measured at least one step');
+
+  const markdown = readFileSync(join(dir, 'RESULTS.md'), 'utf8');
+  for (const heading of ['# OnAir benchmark results', '## Relay throughput', '## Memory per connected watcher', '## Join storm', '## Time to first frame', '## Mesh capacity']) {
+    t.ok(markdown.includes(`\n${heading}\n`) || markdown.startsWith(`${heading}\n`), heading);
+  }
+  t.notMatch(markdown, /NaN|undefined/, 'no unformatted value');
+  for (const chart of ['ttff.svg', 'mesh-cpu.svg', 'mesh-fps.svg']) {
+    t.match(markdown, `](${chart})`, `${chart} is linked`);
+    const svg = readFileSync(join(dir, chart), 'utf8');
+    t.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*>\n[\s\S]*<\/svg>\n$/, `${chart} is one SVG document`);
+    t.match(svg, /<polyline /, `${chart} has a line`);
+    t.notMatch(svg, /NaN|undefined|Infinity/, `${chart} has only numbers`);
+  }
+});
