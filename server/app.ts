@@ -10,6 +10,9 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import { loggerOptions } from './logger.ts';
+import { registerHealth } from './ops/health.ts';
+import { Metrics } from './ops/metrics.ts';
+import { opsRoutes } from './ops/routes.ts';
 import { CLOSE } from './protocol/errors.ts';
 import { relayRoute } from './signaling/route.ts';
 import { Rooms } from './signaling/rooms.ts';
@@ -42,6 +45,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
   });
   const rooms = new Rooms();
+  const metrics = new Metrics(rooms, () => app.websocketServer?.clients.size ?? 0);
+  await registerHealth(app, config);
 
   await app.register(fastifyWebsocket, {
     options: { maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false },
@@ -52,10 +57,11 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       done();
     },
   });
-  await app.register(relayRoute, { config, rooms, joinTimeoutMs: opts.joinTimeoutMs ?? 10_000 });
+  await app.register(relayRoute, { config, rooms, metrics, joinTimeoutMs: opts.joinTimeoutMs ?? 10_000 });
 
   await app.register(fastifyStatic, { root: PUBLIC_DIR, index: false, wildcard: false, serve: true });
   app.get('/', (_req, reply) => reply.sendFile('broadcast.html'));
   app.get('/watch', (_req, reply) => reply.sendFile('watch.html'));
+  await app.register(opsRoutes, { config, rooms, metrics });
   return app;
 }

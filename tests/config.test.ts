@@ -27,6 +27,8 @@ t.test('defaults', async (t) => {
     turn: null,
     iceTransportPolicy: 'all',
     tls: null,
+    metricsAllow: ['loopback'],
+    maxEventLoopDelayMs: 1000,
   });
   t.same(load({ PORT: '', LOG_LEVEL: '', TURN_URLS: '' }), load({}), 'empty values count as unset');
 });
@@ -79,6 +81,18 @@ t.test('each bad value throws a ConfigError naming the variable', async (t) => {
   refuses(t, { ICE_TRANSPORT_POLICY: 'none' }, 'ICE_TRANSPORT_POLICY');
   refuses(t, { TLS_CERT: '/etc/onair/cert.pem' }, 'TLS_KEY');
   refuses(t, { TLS_KEY: '/etc/onair/key.pem' }, 'TLS_KEY');
+  refuses(t, { METRICS_ALLOW: 'localhost' }, 'METRICS_ALLOW');
+  refuses(t, { METRICS_ALLOW: '10.0.0.0/33' }, 'METRICS_ALLOW');
+  refuses(t, { METRICS_ALLOW: '10.0.0.0/8/1' }, 'METRICS_ALLOW');
+  refuses(t, { METRICS_ALLOW: 'off,127.0.0.1' }, 'METRICS_ALLOW');
+  refuses(t, { MAX_EVENT_LOOP_DELAY_MS: '-5' }, 'MAX_EVENT_LOOP_DELAY_MS');
+});
+
+t.test('METRICS_ALLOW: off, all, loopback, addresses and CIDR blocks', async (t) => {
+  t.same(load({ METRICS_ALLOW: 'off' }).metricsAllow, ['off']);
+  t.same(load({ METRICS_ALLOW: ' all ' }).metricsAllow, ['all']);
+  t.same(load({ METRICS_ALLOW: 'loopback, 10.0.0.0/8,192.0.2.7, fd00::/8' }).metricsAllow, ['loopback', '10.0.0.0/8', '192.0.2.7', 'fd00::/8']);
+  t.equal(load({ MAX_EVENT_LOOP_DELAY_MS: '0' }).maxEventLoopDelayMs, 0, '0 turns the overload check off');
 });
 
 t.test('TLS files are read, and unreadable ones are refused', async (t) => {
@@ -121,7 +135,7 @@ t.test('.env.example lists every variable, and copied as .env it gives the defau
   const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
   const listed = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
   t.same(listed.sort(), [
-    'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
+    'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'MAX_EVENT_LOOP_DELAY_MS', 'METRICS_ALLOW', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
     'TURN_CREDENTIAL', 'TURN_SECRET', 'TURN_TTL_S', 'TURN_URLS', 'TURN_USERNAME',
   ]);
   const dir = t.testdir({ '.env': example });

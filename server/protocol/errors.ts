@@ -19,6 +19,8 @@ export const ERRORS = {
   binary_frame: { message: 'Binary frames are not part of the protocol.', close: 1003 },
   protocol_violation: { message: 'Too many protocol errors; closing.', close: 1008 },
   internal_error: { message: 'Internal server error.', close: 1011 },
+  chat_disabled: { message: 'The broadcaster has turned chat off in this room.', close: null },
+  chat_rate_limited: { message: 'Too many chat messages; wait a moment.', close: null },
 } as const satisfies Record<string, { message: string; close: number | null }>;
 
 /** A stable error code from {@link ERRORS}. */

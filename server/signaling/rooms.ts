@@ -9,6 +9,11 @@ import { Room } from './room.ts';
 export class Rooms {
   private readonly rooms = new Map<string, Room>();
 
+  /** Every room that has someone in it. */
+  all(): IterableIterator<Room> {
+    return this.rooms.values();
+  }
+
   /**
    * Put `peer` in room `name` with `role`. The caller then sends `joined` and, for a watcher, calls
    * `room.viewerCountChanged()`, so that the joiner hears nothing about the room before `joined`.
@@ -46,6 +51,7 @@ export class Rooms {
       const wasLive = room.live;
       room.broadcaster = null;
       room.live = false;
+      room.delivered = null;
       if (wasLive) room.toWatchers({ type: 'broadcastEnded', id: peer.id });
     } else if (room.watchers.delete(peer.id)) {
       room.broadcaster?.send({ type: 'watcherLeft', id: peer.id });

@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import type { RawData } from 'ws';
 import type { Config } from '../config.ts';
 import { iceServersFor } from '../ice/ice-servers.ts';
-import type { JoinMessage } from '../protocol/messages.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import type { ClientMessageType, JoinMessage } from '../protocol/messages.ts';
 import { parseClientMessage } from '../protocol/parse.ts';
 import { dispatch } from './handlers.ts';
 import { Peer } from './peer.ts';
@@ -17,6 +18,8 @@ import type { Rooms } from './rooms.ts';
 export interface RelayOptions {
   config: Pick<Config, 'stunUrls' | 'turn' | 'iceTransportPolicy'>;
   rooms: Rooms;
+  /** Counts relayed and rejected messages, TURN credentials issued. */
+  metrics?: Metrics;
   /** How long a new connection has to send `join` before it is closed with `join_timeout`, in ms. */
   joinTimeoutMs: number;
 }
@@ -37,34 +40,37 @@ function onJoin(peer: Peer, message: JoinMessage, opts: RelayOptions): void {
     broadcaster: room.liveBroadcasterId,
   });
   peer.send({ type: 'viewerCount', count: room.watchers.size });
+  peer.send({ type: 'chatHistory', enabled: room.chat.enabled, messages: room.chat.history() });
+  if (opts.config.turn) opts.metrics?.turnCredentialsIssued(opts.config.turn.mode);
   if (message.role === 'watcher') room.viewerCountChanged();
   peer.log.info('joined');
 }
 
-function onMessage(peer: Peer, data: RawData, isBinary: boolean, opts: RelayOptions): void {
+/** Act on one frame; returns the type of the message it delivered, if it did. */
+function onMessage(peer: Peer, data: RawData, isBinary: boolean, opts: RelayOptions): ClientMessageType | null {
   // Once the server has closed the connection (an error that ends it), frames still in flight are not acted on.
-  if (peer.socket.readyState !== peer.socket.OPEN) return;
+  if (peer.socket.readyState !== peer.socket.OPEN) return null;
   if (isBinary) {
     peer.fail('binary_frame');
-    return;
+    return null;
   }
   const parsed = parseClientMessage(data.toString());
   if (!parsed.ok) {
     // A join that cannot be read ends the connection; later bad messages are only reported.
     peer.fail(parsed.type === 'join' && peer.role === null ? 'invalid_join' : parsed.code, parsed.detail);
-    return;
+    return null;
   }
   const message = parsed.message;
   if (message.type === 'join') {
     if (peer.role !== null) peer.fail('already_joined');
     else onJoin(peer, message, opts);
-    return;
+    return null;
   }
   if (peer.room === null) {
     peer.fail('not_joined');
-    return;
+    return null;
   }
-  dispatch(peer, peer.room, message);
+  return dispatch(peer, peer.room, message) ? message.type : null;
 }
 
 /**
@@ -73,12 +79,16 @@ function onMessage(peer: Peer, data: RawData, isBinary: boolean, opts: RelayOpti
 export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Promise<void> {
   app.get('/ws', { websocket: true }, (socket, req) => {
     const peer = new Peer(socket, req.log);
+    const metrics = opts.metrics;
+    if (metrics) peer.onFail = (code) => metrics.rejected(code);
     const joinTimer = setTimeout(() => {
       if (peer.role === null) peer.fail('join_timeout');
     }, opts.joinTimeoutMs);
     socket.on('message', (data, isBinary) => {
       try {
-        onMessage(peer, data, isBinary, opts);
+        const arrived = performance.now();
+        const delivered = onMessage(peer, data, isBinary, opts);
+        if (delivered) metrics?.relayed(delivered, (performance.now() - arrived) / 1000);
       } catch (err) {
         peer.log.error({ err }, 'relay handler failed');
         peer.fail('internal_error');

@@ -123,7 +123,7 @@ export async function fullExchange(t: Test, url: string, room: string, watchers 
   return { broadcaster: b, watchers: ws };
 }
 
-/** The types a peer received, without `viewerCount`. */
+/** The types a peer received, without `viewerCount` and `chatHistory`. */
 export function typesOf(peer: WsPeer): string[] {
-  return peer.received.filter((m) => m.type !== 'viewerCount').map((m) => m.type);
+  return peer.received.filter((m) => m.type !== 'viewerCount' && m.type !== 'chatHistory').map((m) => m.type);
 }
