@@ -1,57 +1,59 @@
 /**
- * The broadcaster page (`/`): camera preview and pickers, room name, Start/Stop broadcast, live viewer count.
- * Starting joins the room as its broadcaster and announces `broadcastAvailable`; stopping leaves it, which ends the
- * broadcast for every watcher.
+ * The broadcaster page (`/`): preview, source and quality, room name, Start/Stop broadcast, live viewer count, the
+ * audience panel, chat, recording and the shareable watch link. Starting joins the room as its broadcaster and
+ * announces `broadcastAvailable`; stopping leaves it, which ends the broadcast for every watcher. While live, the
+ * page reports its per-watcher stats to the server every {@link STATS_REPORT_MS} (`stats`, for `/metrics`).
  */
 import { ProtocolError } from '../../server/protocol/errors.ts';
 import { rtcConfiguration } from '../shared/candidates.ts';
+import { ChatPanel } from '../shared/chat.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
 import { relayUrl, SignalingClient } from '../shared/signaling.ts';
 import { Audience } from './audience.ts';
-import { capture, fillDevicePicker } from './media.ts';
+import { AudiencePanel } from './audience-panel.ts';
+import { setUpControls } from './controls.ts';
+import { ShareLink } from './share.ts';
+import { LocalMedia } from './sources.ts';
+
+/** How often the page reports its watchers' stats to the server while live, ms. */
+export const STATS_REPORT_MS = 5000;
 
 const preview = byId('preview', HTMLVideoElement);
 const roomInput = byId('room', HTMLInputElement);
-const cameraSelect = byId('camera', HTMLSelectElement);
-const microphoneSelect = byId('microphone', HTMLSelectElement);
 const startButton = byId('start', HTMLButtonElement);
 const stopButton = byId('stop', HTMLButtonElement);
 const viewers = byId('viewers', HTMLOutputElement);
 const status = byId('status', HTMLElement);
-const watchLink = byId('watch-link', HTMLAnchorElement);
+const chatToggle = byId('chat-enabled', HTMLInputElement);
 
 type PageState = 'idle' | 'starting' | 'live' | 'reconnecting' | 'error';
 
-let stream: MediaStream | null = null;
 let signaling: SignalingClient | null = null;
 let audience: Audience | null = null;
 let rtcConfig: RTCConfiguration = {};
+let reportTimer: ReturnType<typeof setInterval> | null = null;
+let ready = false;
+
+const media = new LocalMedia((kind, track) => audience?.replaceTrack(kind, track) ?? Promise.resolve());
+const panel = new AudiencePanel(byId('audience', HTMLTableSectionElement), byId('uplink', HTMLOutputElement), () => audience?.connections() ?? []);
+const chat = new ChatPanel({
+  log: byId('chat-log', HTMLOListElement),
+  form: byId('chat-form', HTMLFormElement),
+  text: byId('chat-text', HTMLInputElement),
+  name: byId('chat-name', HTMLInputElement),
+  notice: byId('chat-notice', HTMLElement),
+});
+const share = new ShareLink(byId('watch-link', HTMLAnchorElement), byId('copy-link', HTMLButtonElement), byId('qr', HTMLCanvasElement), byId('copy-notice', HTMLElement));
+const roomName = () => roomInput.value.trim() || 'main';
 
 function show(state: PageState, text: string): void {
   setPageState(state);
   status.textContent = text;
   const onAir = state === 'starting' || state === 'live' || state === 'reconnecting';
-  startButton.disabled = onAir || stream === null;
+  startButton.disabled = onAir || !ready;
   stopButton.disabled = !onAir;
   roomInput.disabled = onAir;
-}
-
-function updateWatchLink(): void {
-  const url = new URL('/watch', window.location.href);
-  url.searchParams.set('room', roomInput.value.trim() || 'main');
-  watchLink.href = url.href;
-  watchLink.textContent = url.href;
-}
-
-/** Capture from the pickers' devices; while live, swap the tracks on every watcher without renegotiating. */
-async function openCamera(): Promise<void> {
-  const next = await capture({ cameraId: cameraSelect.value || undefined, microphoneId: microphoneSelect.value || undefined });
-  if (audience) for (const track of next.getTracks()) await audience.replaceTrack(track);
-  for (const track of stream?.getTracks() ?? []) track.stop();
-  stream = next;
-  preview.srcObject = next;
-  await fillDevicePicker(cameraSelect, 'videoinput', next.getVideoTracks()[0]?.getSettings().deviceId);
-  await fillDevicePicker(microphoneSelect, 'audioinput', next.getAudioTracks()[0]?.getSettings().deviceId);
+  chatToggle.disabled = state !== 'live';
 }
 
 function reportError(err: unknown): void {
@@ -60,10 +62,9 @@ function reportError(err: unknown): void {
 }
 
 function start(): void {
-  if (!stream || signaling) return;
-  const room = roomInput.value.trim() || 'main';
-  const client = new SignalingClient(relayUrl(), { room, role: 'broadcaster' });
-  const crowd = new Audience(client, () => stream!, () => rtcConfig);
+  if (!ready || signaling) return;
+  const client = new SignalingClient(relayUrl(), { room: roomName(), role: 'broadcaster' });
+  const crowd = new Audience(client, () => media.stream, () => rtcConfig);
   client.on('joined', (joined) => {
     rtcConfig = rtcConfiguration(joined);
     crowd.closeAll(); // after a reconnect every watcher has a new id and asks again
@@ -75,8 +76,13 @@ function start(): void {
   client.on('iceAnswerCandidate', (m) => crowd.onCandidate(m));
   client.on('watcherLeft', (m) => crowd.remove(m.id));
   client.on('viewerCount', (m) => (viewers.value = String(m.count)));
+  client.on('chatHistory', (m) => (chatToggle.checked = m.enabled));
+  client.on('chatSettings', (m) => (chatToggle.checked = m.enabled));
   client.onState((state, error) => {
-    if (state === 'reconnecting') show('reconnecting', 'Connection lost, reconnecting…');
+    if (state === 'reconnecting') {
+      chat.disconnected();
+      show('reconnecting', 'Connection lost, reconnecting…');
+    }
     if (state === 'closed' && error) {
       stop();
       show('error', error instanceof ProtocolError ? `Cannot broadcast: ${error.message}` : String(error));
@@ -84,6 +90,9 @@ function start(): void {
   });
   signaling = client;
   audience = crowd;
+  chat.attach(client);
+  panel.start();
+  reportTimer = setInterval(() => client.send({ type: 'stats', watchers: panel.report() }), STATS_REPORT_MS);
   show('starting', 'Connecting…');
   client.start();
 }
@@ -91,8 +100,13 @@ function start(): void {
 function stop(): void {
   const client = signaling;
   signaling = null;
+  if (reportTimer) clearInterval(reportTimer);
+  reportTimer = null;
+  panel.stop();
   audience?.closeAll();
   audience = null;
+  panel.clear();
+  chat.detach();
   client?.stop();
   viewers.value = '0';
   show('idle', 'Off air');
@@ -100,22 +114,27 @@ function stop(): void {
 
 startButton.addEventListener('click', start);
 stopButton.addEventListener('click', stop);
-roomInput.addEventListener('input', updateWatchLink);
-cameraSelect.addEventListener('change', () => void openCamera().catch(reportError));
-microphoneSelect.addEventListener('change', () => void openCamera().catch(reportError));
+roomInput.addEventListener('input', () => void share.show(roomName()).catch(reportError));
+chatToggle.addEventListener('change', () => signaling?.send({ type: 'chatSettings', enabled: chatToggle.checked }));
+const openSource = setUpControls(media, roomName, reportError);
 
-/** A read-only handle for diagnostics and tests: the open peer connections. */
-window.onair = { peerConnections: () => audience?.peerConnections() ?? [] };
+/** A read-only handle for diagnostics and tests: the open peer connections, the tracks being sent. */
+window.onair = { peerConnections: () => audience?.peerConnections() ?? [], stream: () => media.stream };
 
 roomInput.value = roomFromQuery();
-updateWatchLink();
+void share.show(roomName()).catch(reportError);
+preview.srcObject = media.stream;
+panel.clear();
 show('idle', 'Starting the camera…');
-openCamera()
-  .then(() => show('idle', 'Off air'))
+openSource()
+  .then(() => {
+    ready = true;
+    show('idle', 'Off air');
+  })
   .catch((err: unknown) => reportError(new Error(`Camera unavailable: ${err instanceof Error ? err.message : String(err)}`)));
 
 declare global {
   interface Window {
-    onair: { peerConnections(): RTCPeerConnection[] } | { peerConnection(): RTCPeerConnection | null };
+    onair: { peerConnections(): RTCPeerConnection[]; stream(): MediaStream } | { peerConnection(): RTCPeerConnection | null };
   }
 }

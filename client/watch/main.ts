@@ -1,17 +1,25 @@
 /**
  * The watcher page (`/watch?room=…`): joins the room as a watcher, plays the broadcast muted (browsers block
- * unmuted autoplay) with an Unmute button, and shows where things stand: waiting, connecting, live, ended. When the
- * broadcast ends and starts again, or the relay connection drops, it reconnects by itself.
+ * unmuted autoplay) with Unmute, Fullscreen and Picture-in-picture buttons, a stats overlay and the room chat, and
+ * shows where things stand: waiting, connecting, live, ended, refused. When no connection forms within a few
+ * seconds it says why in words. When the broadcast ends and starts again, or the relay connection drops, it
+ * reconnects by itself.
  */
 import { rtcConfiguration } from '../shared/candidates.ts';
+import { ChatPanel } from '../shared/chat.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
 import { relayUrl, SignalingClient } from '../shared/signaling.ts';
+import { DIAGNOSE_AFTER_MS, diagnose, inspect } from './diagnosis.ts';
+import { refusalText, waitingText } from './messages.ts';
+import { StatsOverlay } from './overlay.ts';
+import { setUpPlayer } from './player.ts';
 import { Viewer } from './viewer.ts';
 
 const video = byId('video', HTMLVideoElement);
-const unmute = byId('unmute', HTMLButtonElement);
 const status = byId('status', HTMLElement);
 const roomLabel = byId('room-name', HTMLElement);
+const viewers = byId('viewers', HTMLOutputElement);
+const diagnosis = byId('diagnosis', HTMLElement);
 
 type WatchState = 'connecting-relay' | 'waiting' | 'connecting' | 'live' | 'ended' | 'reconnecting' | 'error';
 
@@ -25,9 +33,24 @@ const STATUS_TEXT: Record<WatchState, string> = {
   error: 'Error',
 };
 
+let diagnoseTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Show a note under the video (`problem`: a warning rather than information); null hides it. */
+function note(text: string | null, code = '', problem = false): void {
+  diagnosis.hidden = text === null;
+  diagnosis.textContent = text ?? '';
+  diagnosis.dataset.code = code;
+  diagnosis.classList.toggle('problem', problem);
+}
+
 function show(state: WatchState, detail?: string): void {
   setPageState(state);
   status.textContent = detail ? `${STATUS_TEXT[state]}: ${detail}` : STATUS_TEXT[state];
+  if (state !== 'connecting' && diagnoseTimer) {
+    clearTimeout(diagnoseTimer);
+    diagnoseTimer = null;
+  }
+  if (state !== 'connecting' && state !== 'live') note(state === 'waiting' ? waitingText(room) : null, state);
 }
 
 const room = roomFromQuery();
@@ -37,11 +60,43 @@ const signaling = new SignalingClient(relayUrl(), { room, role: 'watcher' });
 const viewer = new Viewer(signaling, () => rtcConfig, (stream) => {
   if (video.srcObject !== stream) video.srcObject = stream;
 });
+const chat = new ChatPanel({
+  log: byId('chat-log', HTMLOListElement),
+  form: byId('chat-form', HTMLFormElement),
+  text: byId('chat-text', HTMLInputElement),
+  name: byId('chat-name', HTMLInputElement),
+  notice: byId('chat-notice', HTMLElement),
+});
+chat.attach(signaling);
+new StatsOverlay(byId('overlay', HTMLDListElement), byId('stats', HTMLButtonElement), () => viewer.peerConnection);
+setUpPlayer(video, { unmute: byId('unmute', HTMLButtonElement), fullscreen: byId('fullscreen', HTMLButtonElement), pip: byId('pip', HTMLButtonElement) });
+
+/** While connecting, explain after {@link DIAGNOSE_AFTER_MS} and then every second what is in the way. */
+function diagnoseLater(delay = DIAGNOSE_AFTER_MS): void {
+  if (diagnoseTimer) clearTimeout(diagnoseTimer);
+  diagnoseTimer = setTimeout(async () => {
+    diagnoseTimer = null;
+    if (document.body.dataset.state !== 'connecting') return;
+    const found = diagnose(await inspect(viewer.peerConnection, rtcConfig));
+    if (document.body.dataset.state !== 'connecting') return;
+    note(found.text, found.code, found.problem);
+    diagnoseLater(1000);
+  }, delay);
+}
+
+/** Once playing, say whether the media is relayed (TURN) or direct. */
+async function notePath(): Promise<void> {
+  const found = diagnose(await inspect(viewer.peerConnection, rtcConfig));
+  if (document.body.dataset.state !== 'live') return;
+  if (found.code === 'relayed') note(found.text, found.code);
+  else note(null, found.code);
+}
 
 function request(broadcasterId: string): void {
   video.srcObject = null;
   viewer.request(broadcasterId);
   show('connecting');
+  diagnoseLater();
 }
 
 signaling.on('joined', (joined) => {
@@ -53,26 +108,28 @@ signaling.on('joined', (joined) => {
 signaling.on('broadcastAvailable', (m) => request(m.from));
 signaling.on('offer', (m) => void viewer.onOffer(m).catch((err: unknown) => show('error', String(err))));
 signaling.on('iceOfferCandidate', (m) => viewer.onCandidate(m));
+signaling.on('viewerCount', (m) => (viewers.value = String(m.count)));
 signaling.on('broadcastEnded', () => {
   viewer.close();
   video.srcObject = null;
   show('ended');
 });
 signaling.onState((state, error) => {
-  if (state === 'reconnecting') show('reconnecting');
-  if (state === 'closed' && error) show('error', error.message);
+  if (state === 'reconnecting') {
+    chat.disconnected();
+    show('reconnecting');
+  }
+  if (state === 'closed' && error) {
+    document.body.dataset.error = error.code;
+    show('error', refusalText(error.code, room, error.message));
+  }
 });
 
 video.addEventListener('playing', () => {
   // Time to first frame, in ms since navigation started (the page's time origin), for diagnostics and the tests.
   document.body.dataset.firstFrameMs ??= String(Math.round(performance.now()));
   show('live');
-});
-unmute.addEventListener('click', () => {
-  video.muted = !video.muted;
-  unmute.textContent = video.muted ? 'Unmute' : 'Mute';
-  unmute.setAttribute('aria-pressed', String(!video.muted));
-  if (!video.muted) void video.play().catch(() => {});
+  void notePath().catch(() => {});
 });
 
 /** A read-only handle for diagnostics and tests: the current peer connection. */
