@@ -6,7 +6,7 @@
  */
 import { ProtocolError } from '../../server/protocol/errors.ts';
 import { rtcConfiguration } from '../shared/candidates.ts';
-import { ChatPanel } from '../shared/chat.ts';
+import { ChatPanel, pageChatElements } from '../shared/chat.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
 import { relayUrl, SignalingClient } from '../shared/signaling.ts';
 import { Audience } from './audience.ts';
@@ -36,13 +36,7 @@ let ready = false;
 
 const media = new LocalMedia((kind, track) => audience?.replaceTrack(kind, track) ?? Promise.resolve());
 const panel = new AudiencePanel(byId('audience', HTMLTableSectionElement), byId('uplink', HTMLOutputElement), () => audience?.connections() ?? []);
-const chat = new ChatPanel({
-  log: byId('chat-log', HTMLOListElement),
-  form: byId('chat-form', HTMLFormElement),
-  text: byId('chat-text', HTMLInputElement),
-  name: byId('chat-name', HTMLInputElement),
-  notice: byId('chat-notice', HTMLElement),
-});
+const chat = new ChatPanel(pageChatElements());
 const share = new ShareLink(byId('watch-link', HTMLAnchorElement), byId('copy-link', HTMLButtonElement), byId('qr', HTMLCanvasElement), byId('copy-notice', HTMLElement));
 const roomName = () => roomInput.value.trim() || 'main';
 

@@ -3,6 +3,7 @@
  * the page (kept in `localStorage`), and the room's on/off state. The server stamps who sent what and when.
  */
 import { LIMITS, type ServerMessageOf } from '../../server/protocol/messages.ts';
+import { byId } from './dom.ts';
 import type { SignalingClient } from './signaling.ts';
 
 /** Messages kept on the page; older ones are dropped from the log. */
@@ -16,6 +17,17 @@ export interface ChatElements {
   name: HTMLInputElement;
   /** Where chat's state and refusals are said (chat off, too fast). */
   notice: HTMLElement;
+}
+
+/** The chat elements both pages have: `#chat-log`, `#chat-form`, `#chat-text`, `#chat-name`, `#chat-notice`. */
+export function pageChatElements(): ChatElements {
+  return {
+    log: byId('chat-log', HTMLOListElement),
+    form: byId('chat-form', HTMLFormElement),
+    text: byId('chat-text', HTMLInputElement),
+    name: byId('chat-name', HTMLInputElement),
+    notice: byId('chat-notice', HTMLElement),
+  };
 }
 
 function timeOf(ms: number): string {

@@ -6,7 +6,7 @@
  * reconnects by itself.
  */
 import { rtcConfiguration } from '../shared/candidates.ts';
-import { ChatPanel } from '../shared/chat.ts';
+import { ChatPanel, pageChatElements } from '../shared/chat.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
 import { relayUrl, SignalingClient } from '../shared/signaling.ts';
 import { DIAGNOSE_AFTER_MS, diagnose, inspect } from './diagnosis.ts';
@@ -60,13 +60,7 @@ const signaling = new SignalingClient(relayUrl(), { room, role: 'watcher' });
 const viewer = new Viewer(signaling, () => rtcConfig, (stream) => {
   if (video.srcObject !== stream) video.srcObject = stream;
 });
-const chat = new ChatPanel({
-  log: byId('chat-log', HTMLOListElement),
-  form: byId('chat-form', HTMLFormElement),
-  text: byId('chat-text', HTMLInputElement),
-  name: byId('chat-name', HTMLInputElement),
-  notice: byId('chat-notice', HTMLElement),
-});
+const chat = new ChatPanel(pageChatElements());
 chat.attach(signaling);
 new StatsOverlay(byId('overlay', HTMLDListElement), byId('stats', HTMLButtonElement), () => viewer.peerConnection);
 setUpPlayer(video, { unmute: byId('unmute', HTMLButtonElement), fullscreen: byId('fullscreen', HTMLButtonElement), pip: byId('pip', HTMLButtonElement) });
