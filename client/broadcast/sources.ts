@@ -16,8 +16,13 @@ export const QUALITY_HEIGHT: Record<Quality, number> = { '360p': 360, '480p': 48
 /** Swaps the track of `kind` on every sender (null: send nothing of that kind). */
 export type TrackSwap = (kind: 'audio' | 'video', track: MediaStreamTrack | null) => Promise<void>;
 
-function sizeConstraints(quality: Quality): MediaTrackConstraints {
+/**
+ * Capture size for `quality`: a camera is asked for 16:9 at that height; a screen keeps its own shape and is only
+ * scaled down (never up) to that height.
+ */
+function sizeConstraints(quality: Quality, source: Source): MediaTrackConstraints {
   const height = QUALITY_HEIGHT[quality];
+  if (source === 'screen') return { height: { max: height } };
   return { height: { ideal: height }, width: { ideal: Math.round((height * 16) / 9) } };
 }
 
@@ -43,12 +48,12 @@ export class LocalMedia {
    */
   async use(source: Source, devices: DeviceChoice = {}): Promise<void> {
     if (source === 'camera') {
-      const captured = await capture(devices, sizeConstraints(this.quality));
+      const captured = await capture(devices, sizeConstraints(this.quality, 'camera'));
       await this.set('video', captured.getVideoTracks()[0] ?? null);
       await this.set('audio', captured.getAudioTracks()[0] ?? null);
     } else if (source === 'screen') {
       if (!navigator.mediaDevices?.getDisplayMedia) throw new TypeError('This browser cannot share its screen.');
-      const shared = await navigator.mediaDevices.getDisplayMedia({ video: sizeConstraints(this.quality), audio: true });
+      const shared = await navigator.mediaDevices.getDisplayMedia({ video: sizeConstraints(this.quality, 'screen'), audio: true });
       const video = shared.getVideoTracks()[0] ?? null;
       // Sharing ended from the browser's own "Stop sharing" bar: back to the camera.
       video?.addEventListener('ended', () => {
@@ -82,7 +87,7 @@ export class LocalMedia {
   /** Apply a quality to the video track being sent (and to later captures). */
   async setQuality(quality: Quality): Promise<void> {
     this.quality = quality;
-    await this.track('video')?.applyConstraints(sizeConstraints(quality));
+    await this.track('video')?.applyConstraints(sizeConstraints(quality, this.source));
   }
 
   /** Stop every track. */
