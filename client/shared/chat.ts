@@ -97,6 +97,7 @@ export class ChatPanel {
     const text = this.el.text.value.trim();
     if (!text || !this.enabled || !this.connected || !this.signaling) return;
     const name = this.el.name.value.trim().slice(0, LIMITS.chatNameChars);
+    localStorage.setItem(NAME_KEY, name);
     this.signaling.send({ type: 'chat', text, ...(name ? { name } : {}) });
     this.el.text.value = '';
     this.el.notice.textContent = '';
