@@ -106,6 +106,8 @@ function stop(): void {
   show('idle', 'Off air');
 }
 
+// No inline handler (a strict Content-Security-Policy forbids them): Enter in the room field must not reload.
+byId('controls', HTMLFormElement).addEventListener('submit', (event) => event.preventDefault());
 startButton.addEventListener('click', start);
 stopButton.addEventListener('click', stop);
 roomInput.addEventListener('input', () => void share.show(roomName()).catch(reportError));
