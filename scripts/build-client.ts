@@ -12,10 +12,10 @@ const out = join(root, 'dist', 'public');
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-for (const file of ['broadcast.html', 'watch.html', 'styles.css']) cpSync(join(root, 'client', file), join(out, file));
+for (const file of ['broadcast.html', 'watch.html', 'status.html', 'styles.css']) cpSync(join(root, 'client', file), join(out, file));
 
 const options: esbuild.BuildOptions = {
-  entryPoints: { broadcast: join(root, 'client/broadcast/main.ts'), watch: join(root, 'client/watch/main.ts') },
+  entryPoints: { broadcast: join(root, 'client/broadcast/main.ts'), watch: join(root, 'client/watch/main.ts'), status: join(root, 'client/status/main.ts') },
   bundle: true,
   format: 'esm',
   target: ['chrome110', 'firefox115', 'safari16'],

@@ -10,6 +10,9 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import { loggerOptions } from './logger.ts';
+import { registerHealth } from './ops/health.ts';
+import { Metrics } from './ops/metrics.ts';
+import { opsRoutes } from './ops/routes.ts';
 import { CLOSE } from './protocol/errors.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { RateLimits } from './signaling/rate-limit.ts';
@@ -57,6 +60,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
   });
   const rooms = new Rooms(config.maxViewers);
+  const metrics = new Metrics(rooms, () => app.websocketServer?.clients.size ?? 0);
+  await registerHealth(app, config);
   await securityHeaders(app);
 
   await app.register(fastifyWebsocket, {
@@ -76,6 +81,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   await app.register(relayRoute, {
     config,
     rooms,
+    metrics,
     joinTimeoutMs: opts.joinTimeoutMs ?? 10_000,
     heartbeatIntervalMs: opts.heartbeatIntervalMs,
     rateLimits: opts.rateLimits,
@@ -85,5 +91,6 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   await app.register(fastifyStatic, { root: PUBLIC_DIR, index: false, wildcard: false, serve: true });
   app.get('/', (_req, reply) => reply.sendFile('broadcast.html'));
   app.get('/watch', (_req, reply) => reply.sendFile('watch.html'));
+  await app.register(opsRoutes, { config, rooms, metrics });
   return app;
 }

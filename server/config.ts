@@ -4,6 +4,7 @@
  * variable with its default.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 
@@ -13,6 +14,28 @@ const urlList = (schemes: RegExp) =>
     .transform((s) => (s.trim() === 'none' ? [] : s.split(',').map((u) => u.trim()).filter(Boolean)))
     // Bounded like the protocol's IceServer (16 URLs of at most 512 characters), so every `joined` stays valid.
     .pipe(z.array(z.string().max(512).regex(schemes, `each URL must start with ${schemes.source.replace(/[\^\\()]/g, '')}`)).max(16));
+
+/** One METRICS_ALLOW entry: an IPv4/IPv6 address, optionally with a CIDR prefix length. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+/** `METRICS_ALLOW`: `off`, `all`, `loopback`, or a comma list of addresses/CIDRs (`loopback` may be one of them). */
+const metricsAllow = z
+  .string()
+  .transform((s) => s.split(',').map((e) => e.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().refine((e) => ['off', 'all', 'loopback'].includes(e) || isAddressOrCidr(e), 'each entry: off, all, loopback, an IP address or a CIDR like 10.0.0.0/8'))
+      .min(1)
+      .max(64)
+      .refine((list) => list.length === 1 || !list.some((e) => e === 'off' || e === 'all'), '"off" and "all" stand alone'),
+  );
 
 const EnvSchema = z
   .object({
@@ -38,6 +61,8 @@ const EnvSchema = z
       .optional(),
     MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(100),
     MAX_VIEWERS: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    METRICS_ALLOW: metricsAllow.default(['loopback']),
+    MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   })
   .superRefine((env, ctx) => {
     const staticCreds = env.TURN_USERNAME !== undefined || env.TURN_CREDENTIAL !== undefined;
@@ -84,6 +109,10 @@ export interface Config {
   readonly maxConnectionsPerIp: number;
   /** Most watchers per room; a watcher past it is refused with `room_full`. 0 = no limit. */
   readonly maxViewers: number;
+  /** Who may read `/metrics`, `/api/rooms` and `/status`: `off`, `all`, or addresses/CIDRs (`loopback` = 127.0.0.0/8 and ::1). */
+  readonly metricsAllow: readonly string[];
+  /** `/readyz` (and every request) answers 503 while the event loop delay is over this, ms; 0 turns the check off. */
+  readonly maxEventLoopDelayMs: number;
 }
 
 /** Thrown by {@link loadConfig} when a variable is invalid; `variable` names it. */
@@ -154,5 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins: e.ALLOWED_ORIGINS ? Object.freeze(e.ALLOWED_ORIGINS) : null,
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     maxViewers: e.MAX_VIEWERS,
+    metricsAllow: Object.freeze(e.METRICS_ALLOW),
+    maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
   });
 }

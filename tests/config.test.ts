@@ -33,6 +33,8 @@ t.test('defaults', async (t) => {
     allowedOrigins: null,
     maxConnectionsPerIp: 100,
     maxViewers: 0,
+    metricsAllow: ['loopback'],
+    maxEventLoopDelayMs: 1000,
   });
   t.same(load({ PORT: '', LOG_LEVEL: '', TURN_URLS: '' }), load({}), 'empty values count as unset');
 });
@@ -94,6 +96,11 @@ t.test('each bad value throws a ConfigError naming the variable', async (t) => {
   refuses(t, { MAX_CONNECTIONS_PER_IP: '0' }, 'MAX_CONNECTIONS_PER_IP');
   refuses(t, { MAX_VIEWERS: '-1' }, 'MAX_VIEWERS');
   refuses(t, { MAX_VIEWERS: '2.5' }, 'MAX_VIEWERS');
+  refuses(t, { METRICS_ALLOW: 'localhost' }, 'METRICS_ALLOW');
+  refuses(t, { METRICS_ALLOW: '10.0.0.0/33' }, 'METRICS_ALLOW');
+  refuses(t, { METRICS_ALLOW: '10.0.0.0/8/1' }, 'METRICS_ALLOW');
+  refuses(t, { METRICS_ALLOW: 'off,127.0.0.1' }, 'METRICS_ALLOW');
+  refuses(t, { MAX_EVENT_LOOP_DELAY_MS: '-5' }, 'MAX_EVENT_LOOP_DELAY_MS');
 });
 
 t.test('security settings are read and typed', async (t) => {
@@ -110,6 +117,13 @@ t.test('security settings are read and typed', async (t) => {
   t.equal(c.broadcasterTakeover, 'takeover');
   t.same(c.allowedOrigins, ['https://onair.example.com', 'http://localhost:3000'], 'trimmed, without a trailing slash');
   t.equal(c.maxConnectionsPerIp, 2000);
+});
+
+t.test('METRICS_ALLOW: off, all, loopback, addresses and CIDR blocks', async (t) => {
+  t.same(load({ METRICS_ALLOW: 'off' }).metricsAllow, ['off']);
+  t.same(load({ METRICS_ALLOW: ' all ' }).metricsAllow, ['all']);
+  t.same(load({ METRICS_ALLOW: 'loopback, 10.0.0.0/8,192.0.2.7, fd00::/8' }).metricsAllow, ['loopback', '10.0.0.0/8', '192.0.2.7', 'fd00::/8']);
+  t.equal(load({ MAX_EVENT_LOOP_DELAY_MS: '0' }).maxEventLoopDelayMs, 0, '0 turns the overload check off');
 });
 
 t.test('TLS files are read, and unreadable ones are refused', async (t) => {
@@ -152,7 +166,7 @@ t.test('.env.example lists every variable, and copied as .env it gives the defau
   const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
   const listed = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
   t.same(listed.sort(), [
-    'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'MAX_VIEWERS', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
+    'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'MAX_EVENT_LOOP_DELAY_MS', 'MAX_VIEWERS', 'METRICS_ALLOW', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
     'TURN_CREDENTIAL', 'TURN_SECRET', 'TURN_TTL_S', 'TURN_URLS', 'TURN_USERNAME',
     'ALLOWED_ORIGINS', 'BROADCASTER_TAKEOVER', 'BROADCAST_SECRET', 'MAX_CONNECTIONS_PER_IP', 'WATCH_SECRET',
   ].sort());

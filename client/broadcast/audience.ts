@@ -46,6 +46,11 @@ export class Audience {
     return [...this.watchers.values()].map((w) => w.pc);
   }
 
+  /** Every watcher's peer connection, by watcher id (for the audience panel). */
+  *connections(): IterableIterator<[string, RTCPeerConnection]> {
+    for (const [id, w] of this.watchers) yield [id, w.pc];
+  }
+
   /** A watcher asked for the broadcast: (re)create its peer connection and send an offer. */
   async onGetBroadcast({ from: id }: ServerMessageOf<'getBroadcast'>): Promise<void> {
     this.remove(id);
@@ -59,7 +64,13 @@ export class Audience {
     this.watchers.set(id, watcher);
     pc.oniceconnectionstatechange = () => watchdog.onState(pc.iceConnectionState);
     const stream = this.stream();
-    for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    // One sender per kind even when there is no track of that kind yet (audio only), so that a later source switch
+    // is a replaceTrack, never a renegotiation.
+    for (const kind of ['audio', 'video'] as const) {
+      const track = stream.getTracks().find((t) => t.kind === kind);
+      if (track) pc.addTrack(track, stream);
+      else pc.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
+    }
     this.onPeerConnection(pc);
     pc.onicecandidate = ({ candidate }) => {
       if (candidate?.candidate) this.signaling.send({ type: 'iceOfferCandidate', to: id, candidate: toProtocolCandidate(candidate) });
@@ -95,9 +106,14 @@ export class Audience {
     this.watchers.get(from)?.candidates.add(candidate);
   }
 
-  /** Swap the track of one kind on every sender without renegotiating (`RTCRtpSender.replaceTrack`). */
-  async replaceTrack(track: MediaStreamTrack): Promise<void> {
-    const senders = this.peerConnections().flatMap((pc) => pc.getSenders().filter((s) => s.track?.kind === track.kind));
+  /**
+   * Swap the track of one kind on every sender without renegotiating (`RTCRtpSender.replaceTrack`); `null` sends
+   * nothing of that kind until a track is put back.
+   */
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    const senders = this.peerConnections().flatMap((pc) =>
+      pc.getTransceivers().filter((t) => t.receiver.track.kind === kind).map((t) => t.sender),
+    );
     await Promise.all(senders.map((s) => s.replaceTrack(track)));
   }
 

@@ -1,62 +1,58 @@
 /**
- * The broadcaster page (`/`): camera preview and pickers, room name, Start/Stop broadcast, live viewer count.
- * Starting joins the room as its broadcaster and announces `broadcastAvailable`; stopping leaves it, which ends the
- * broadcast for every watcher.
+ * The broadcaster page (`/`): preview, source and quality, room name, Start/Stop broadcast, live viewer count, the
+ * audience panel, chat, recording and the shareable watch link. Starting joins the room as its broadcaster and
+ * announces `broadcastAvailable`; stopping leaves it, which ends the broadcast for every watcher. While live, the
+ * page reports its per-watcher stats to the server every {@link STATS_REPORT_MS} (`stats`, for `/metrics`).
  */
 import { ProtocolError } from '../../server/protocol/errors.ts';
 import { rtcConfiguration } from '../shared/candidates.ts';
+import { ChatPanel, pageChatElements } from '../shared/chat.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
 import { relayUrl, SignalingClient } from '../shared/signaling.ts';
 import { joinToken } from '../shared/token.ts';
 import { Adapter, type AdaptationSnapshot } from './adapter.ts';
 import { Audience } from './audience.ts';
-import { capture, fillDevicePicker } from './media.ts';
+import { AudiencePanel } from './audience-panel.ts';
+import { setUpControls } from './controls.ts';
+import { ShareLink } from './share.ts';
+import { LocalMedia } from './sources.ts';
+
+/** How often the page reports its watchers' stats to the server while live, ms. */
+export const STATS_REPORT_MS = 5000;
 
 const preview = byId('preview', HTMLVideoElement);
 const roomInput = byId('room', HTMLInputElement);
-const cameraSelect = byId('camera', HTMLSelectElement);
-const microphoneSelect = byId('microphone', HTMLSelectElement);
 const startButton = byId('start', HTMLButtonElement);
 const stopButton = byId('stop', HTMLButtonElement);
 const viewers = byId('viewers', HTMLOutputElement);
 const status = byId('status', HTMLElement);
-const watchLink = byId('watch-link', HTMLAnchorElement);
+const chatToggle = byId('chat-enabled', HTMLInputElement);
 
 type PageState = 'idle' | 'starting' | 'live' | 'reconnecting' | 'error';
 
-let stream: MediaStream | null = null;
 let signaling: SignalingClient | null = null;
 let audience: Audience | null = null;
 let rtcConfig: RTCConfiguration = {};
 let adapter: Adapter | null = null;
 /** `?adapt=off` leaves every sender's encoding to the browser (to compare the mesh capacity with and without). */
 const adaptationEnabled = new URLSearchParams(window.location.search).get('adapt') !== 'off';
+let reportTimer: ReturnType<typeof setInterval> | null = null;
+let ready = false;
+
+const media = new LocalMedia((kind, track) => audience?.replaceTrack(kind, track) ?? Promise.resolve());
+const panel = new AudiencePanel(byId('audience', HTMLTableSectionElement), byId('uplink', HTMLOutputElement), () => audience?.connections() ?? []);
+const chat = new ChatPanel(pageChatElements());
+const share = new ShareLink(byId('watch-link', HTMLAnchorElement), byId('copy-link', HTMLButtonElement), byId('qr', HTMLCanvasElement), byId('copy-notice', HTMLElement));
+const roomName = () => roomInput.value.trim() || 'main';
 
 function show(state: PageState, text: string): void {
   setPageState(state);
   status.textContent = text;
   const onAir = state === 'starting' || state === 'live' || state === 'reconnecting';
-  startButton.disabled = onAir || stream === null;
+  startButton.disabled = onAir || !ready;
   stopButton.disabled = !onAir;
   roomInput.disabled = onAir;
-}
-
-function updateWatchLink(): void {
-  const url = new URL('/watch', window.location.href);
-  url.searchParams.set('room', roomInput.value.trim() || 'main');
-  watchLink.href = url.href;
-  watchLink.textContent = url.href;
-}
-
-/** Capture from the pickers' devices; while live, swap the tracks on every watcher without renegotiating. */
-async function openCamera(): Promise<void> {
-  const next = await capture({ cameraId: cameraSelect.value || undefined, microphoneId: microphoneSelect.value || undefined });
-  if (audience) for (const track of next.getTracks()) await audience.replaceTrack(track);
-  for (const track of stream?.getTracks() ?? []) track.stop();
-  stream = next;
-  preview.srcObject = next;
-  await fillDevicePicker(cameraSelect, 'videoinput', next.getVideoTracks()[0]?.getSettings().deviceId);
-  await fillDevicePicker(microphoneSelect, 'audioinput', next.getAudioTracks()[0]?.getSettings().deviceId);
+  chatToggle.disabled = state !== 'live';
 }
 
 function reportError(err: unknown): void {
@@ -65,12 +61,11 @@ function reportError(err: unknown): void {
 }
 
 function start(): void {
-  if (!stream || signaling) return;
-  const room = roomInput.value.trim() || 'main';
-  const client = new SignalingClient(relayUrl(), { room, role: 'broadcaster', ...joinToken() });
-  const crowd = new Audience(client, () => stream!, () => rtcConfig);
+  if (!ready || signaling) return;
+  const client = new SignalingClient(relayUrl(), { room: roomName(), role: 'broadcaster', ...joinToken() });
+  const crowd = new Audience(client, () => media.stream, () => rtcConfig);
   if (adaptationEnabled) {
-    const adapting = (adapter = new Adapter(() => crowd.peerConnections(), () => stream?.getVideoTracks()[0]?.getSettings().frameRate ?? 30));
+    const adapting = (adapter = new Adapter(() => crowd.peerConnections(), () => media.stream.getVideoTracks()[0]?.getSettings().frameRate ?? 30));
     crowd.onPeerConnection = (pc) => adapting.prepare(pc);
     adapting.start();
   }
@@ -85,8 +80,13 @@ function start(): void {
   client.on('iceAnswerCandidate', (m) => crowd.onCandidate(m));
   client.on('watcherLeft', (m) => crowd.remove(m.id));
   client.on('viewerCount', (m) => (viewers.value = String(m.count)));
+  client.on('chatHistory', (m) => (chatToggle.checked = m.enabled));
+  client.on('chatSettings', (m) => (chatToggle.checked = m.enabled));
   client.onState((state, error) => {
-    if (state === 'reconnecting') show('reconnecting', 'Connection lost, reconnecting…');
+    if (state === 'reconnecting') {
+      chat.disconnected();
+      show('reconnecting', 'Connection lost, reconnecting…');
+    }
     if (state === 'closed' && error) {
       stop();
       show('error', error instanceof ProtocolError ? `Cannot broadcast: ${error.message}` : String(error));
@@ -94,6 +94,9 @@ function start(): void {
   });
   signaling = client;
   audience = crowd;
+  chat.attach(client);
+  panel.start();
+  reportTimer = setInterval(() => client.send({ type: 'stats', watchers: panel.report() }), STATS_REPORT_MS);
   show('starting', 'Connecting…');
   client.start();
 }
@@ -101,42 +104,54 @@ function start(): void {
 function stop(): void {
   const client = signaling;
   signaling = null;
+  if (reportTimer) clearInterval(reportTimer);
+  reportTimer = null;
+  panel.stop();
   audience?.closeAll();
   audience = null;
   adapter?.stop();
   adapter = null;
+  panel.clear();
+  chat.detach();
   client?.stop();
   viewers.value = '0';
   show('idle', 'Off air');
 }
 
-// The controls are a form for their labels and keyboard use; it never submits (no inline handler: the CSP forbids it).
+// No inline handler (a strict Content-Security-Policy forbids them): Enter in the room field must not reload.
 byId('controls', HTMLFormElement).addEventListener('submit', (event) => event.preventDefault());
 startButton.addEventListener('click', start);
 stopButton.addEventListener('click', stop);
-roomInput.addEventListener('input', updateWatchLink);
-cameraSelect.addEventListener('change', () => void openCamera().catch(reportError));
-microphoneSelect.addEventListener('change', () => void openCamera().catch(reportError));
+roomInput.addEventListener('input', () => void share.show(roomName()).catch(reportError));
+chatToggle.addEventListener('change', () => signaling?.send({ type: 'chatSettings', enabled: chatToggle.checked }));
+const openSource = setUpControls(media, roomName, reportError);
 
-/** A read-only handle for diagnostics and tests: the open peer connections, the adaptation (null when off). */
+/** A read-only handle for diagnostics and tests: the open peer connections, the tracks being sent, the adaptation
+ * (null when off). */
 window.onair = {
   peerConnections: () => audience?.peerConnections() ?? [],
+  stream: () => media.stream,
   adaptation: () => adapter?.snapshot() ?? null,
   /** Restart ICE on every watcher's connection, as a network change would (diagnostics and tests). */
   restartIce: () => Promise.all(audience?.watcherIds().map((id) => audience!.restartIce(id)) ?? []).then(() => undefined),
 };
 
 roomInput.value = roomFromQuery();
-updateWatchLink();
+void share.show(roomName()).catch(reportError);
+preview.srcObject = media.stream;
+panel.clear();
 show('idle', 'Starting the camera…');
-openCamera()
-  .then(() => show('idle', 'Off air'))
+openSource()
+  .then(() => {
+    ready = true;
+    show('idle', 'Off air');
+  })
   .catch((err: unknown) => reportError(new Error(`Camera unavailable: ${err instanceof Error ? err.message : String(err)}`)));
 
 declare global {
   interface Window {
     onair:
-      | { peerConnections(): RTCPeerConnection[]; adaptation(): AdaptationSnapshot | null; restartIce(): Promise<void> }
+      | { peerConnections(): RTCPeerConnection[]; stream(): MediaStream; adaptation(): AdaptationSnapshot | null; restartIce(): Promise<void> }
       | { peerConnection(): RTCPeerConnection | null; timings(): import('../watch/timings.ts').Timings };
   }
 }

@@ -10,15 +10,19 @@ export interface DeviceChoice {
 
 /**
  * Capture video and audio from the chosen devices.
+ * @param video constraints for the camera on top of the device choice (default 1280×720), or false for audio only
  * @throws DOMException from getUserMedia (NotAllowedError, NotFoundError, …); on plain http outside localhost,
  *   `navigator.mediaDevices` is missing and a TypeError explains that a secure context is needed
  */
-export async function capture(choice: DeviceChoice = {}): Promise<MediaStream> {
+export async function capture(
+  choice: DeviceChoice = {},
+  video: MediaTrackConstraints | false = { width: { ideal: 1280 }, height: { ideal: 720 } },
+): Promise<MediaStream> {
   if (!navigator.mediaDevices?.getUserMedia) {
     throw new TypeError('Camera access needs a secure context: open this page over https or on localhost.');
   }
   return navigator.mediaDevices.getUserMedia({
-    video: { ...(choice.cameraId ? { deviceId: { exact: choice.cameraId } } : {}), width: { ideal: 1280 }, height: { ideal: 720 } },
+    video: video && { ...(choice.cameraId ? { deviceId: { exact: choice.cameraId } } : {}), ...video },
     audio: choice.microphoneId ? { deviceId: { exact: choice.microphoneId } } : true,
   });
 }

@@ -23,6 +23,8 @@ export const ERRORS = {
   unauthorized: { message: 'Not allowed to join this room in this role (missing, invalid or expired token).', close: 1008 },
   rate_limited: { message: 'Too many messages or connections; slow down.', close: 1008 },
   broadcaster_replaced: { message: 'Another broadcaster took over this room.', close: 1008 },
+  chat_disabled: { message: 'The broadcaster has turned chat off in this room.', close: null },
+  chat_rate_limited: { message: 'Too many chat messages; wait a moment.', close: null },
 } as const satisfies Record<string, { message: string; close: number | null }>;
 
 /** A stable error code from {@link ERRORS}. */

@@ -26,6 +26,18 @@ export const LIMITS = {
   sdpLines: 1000,
   candidateBytes: 1024,
   tokenBytes: 4096,
+  /** `chat.text`, in characters (UTF-16 code units). */
+  chatChars: 500,
+  /** `chat.name`, the display name chosen on the page, in characters. */
+  chatNameChars: 32,
+  /** Chat messages a room keeps and sends to each new joiner in `chatHistory`. */
+  chatHistory: 50,
+  /** Chat rate limit per sender: a burst of this many messages... */
+  chatBurst: 5,
+  /** ...refilled at this many messages per minute. */
+  chatPerMinute: 30,
+  /** Watchers in one `stats` report. */
+  statsWatchers: 256,
 } as const;
 
 const Sdp = z.string().check(
@@ -71,6 +83,27 @@ const OfferOut = z.strictObject({ type: z.literal('offer'), to: PeerId, sdp: Sdp
 const AnswerOut = z.strictObject({ type: z.literal('answer'), to: PeerId, sdp: Sdp });
 const IceOfferCandidateOut = z.strictObject({ type: z.literal('iceOfferCandidate'), to: PeerId, candidate: IceCandidate });
 const IceAnswerCandidateOut = z.strictObject({ type: z.literal('iceAnswerCandidate'), to: PeerId, candidate: IceCandidate });
+export const ChatText = z.string().check(
+  z.maxLength(LIMITS.chatChars),
+  z.refine((text) => text.trim().length > 0, 'text: must not be blank'),
+);
+export const ChatName = z.string().check(z.minLength(1), z.maxLength(LIMITS.chatNameChars));
+const ChatOut = z.strictObject({ type: z.literal('chat'), text: ChatText, name: z.optional(ChatName) });
+const ChatSettings = z.strictObject({ type: z.literal('chatSettings'), enabled: z.boolean() });
+/** One watcher's connection as the broadcaster's `getStats()` sees it (W3C webrtc-stats), for `/metrics`. */
+export const WatcherStats = z.strictObject({
+  id: PeerId,
+  state: z.enum(['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed']),
+  candidateType: z.nullable(z.enum(['host', 'srflx', 'prflx', 'relay'])),
+  /** Round-trip time of the selected ICE candidate pair, in ms. */
+  rttMs: z.nullable(z.number().check(z.minimum(0), z.maximum(600_000))),
+  /** Outgoing video bitrate to this watcher, in kbit/s. */
+  bitrateKbps: z.number().check(z.minimum(0), z.maximum(10_000_000)),
+  /** Frames per second sent to this watcher. */
+  fps: z.number().check(z.minimum(0), z.maximum(1000)),
+});
+export type WatcherStats = z.infer<typeof WatcherStats>;
+const StatsOut = z.strictObject({ type: z.literal('stats'), watchers: z.array(WatcherStats).check(z.maxLength(LIMITS.statsWatchers)) });
 
 /** Every message a client may send, keyed on `type`. */
 export const ClientMessage = z.discriminatedUnion('type', [
@@ -81,15 +114,19 @@ export const ClientMessage = z.discriminatedUnion('type', [
   AnswerOut,
   IceOfferCandidateOut,
   IceAnswerCandidateOut,
+  ChatOut,
+  ChatSettings,
+  StatsOut,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
 export type JoinMessage = z.infer<typeof Join>;
-/** Client messages the server relays to one peer (all but `join` and `broadcastAvailable`). */
+/** Client messages the server relays to one peer (those with `to`). */
 export type AddressedMessage = Extract<ClientMessage, { to: string }>;
 
 /**
- * Who may send each relayed message type, and to whom. `to: "room"` means every watcher of the sender's room.
+ * Who may send each relayed message type, and to whom. `to: "room"` means every watcher of the sender's room;
+ * `"all"` the broadcaster and every watcher; `"server"` that the server keeps it. `from: "any"` means either role.
  * A watcher can address only its room's broadcaster; the broadcaster only watchers of its room.
  */
 export const ROUTES = {
@@ -99,7 +136,10 @@ export const ROUTES = {
   answer: { from: 'watcher', to: 'broadcaster' },
   iceOfferCandidate: { from: 'broadcaster', to: 'watcher' },
   iceAnswerCandidate: { from: 'watcher', to: 'broadcaster' },
-} as const satisfies Record<Exclude<ClientMessageType, 'join'>, { from: Role; to: Role | 'room' }>;
+  chat: { from: 'any', to: 'all' },
+  chatSettings: { from: 'broadcaster', to: 'all' },
+  stats: { from: 'broadcaster', to: 'server' },
+} as const satisfies Record<Exclude<ClientMessageType, 'join'>, { from: Role | 'any'; to: Role | 'room' | 'all' | 'server' }>;
 
 // ---- Server → client --------------------------------------------------------------------------------------------
 
@@ -122,6 +162,22 @@ const IceAnswerCandidateIn = z.strictObject({ type: z.literal('iceAnswerCandidat
 const WatcherLeft = z.strictObject({ type: z.literal('watcherLeft'), id: PeerId });
 const BroadcastEnded = z.strictObject({ type: z.literal('broadcastEnded'), id: PeerId });
 const ViewerCount = z.strictObject({ type: z.literal('viewerCount'), count: z.int().check(z.minimum(0)) });
+/** A chat message as the server relays it: sender id, role and time stamped by the server. */
+export const ChatEntry = z.strictObject({
+  type: z.literal('chat'),
+  ...From,
+  role: Role,
+  name: ChatName,
+  text: ChatText,
+  /** When the server received it, in ms since the Unix epoch. */
+  at: z.int().check(z.minimum(0)),
+});
+export type ChatEntry = z.infer<typeof ChatEntry>;
+const ChatHistory = z.strictObject({
+  type: z.literal('chatHistory'),
+  enabled: z.boolean(),
+  messages: z.array(ChatEntry).check(z.maxLength(LIMITS.chatHistory)),
+});
 const ErrorMessage = z.strictObject({
   type: z.literal('error'),
   code: z.enum(ERROR_CODES),
@@ -140,6 +196,9 @@ export const ServerMessage = z.discriminatedUnion('type', [
   WatcherLeft,
   BroadcastEnded,
   ViewerCount,
+  ChatEntry,
+  ChatHistory,
+  ChatSettings,
   ErrorMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

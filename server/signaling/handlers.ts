@@ -3,18 +3,21 @@
  * Every relayed message is re-addressed by the server: `to` is checked against the room and the sender's role,
  * and `from` is stamped with the sender's id, so no client can speak for another.
  */
+import { chat, chatSettings } from '../chat/handlers.ts';
+import { stats } from '../ops/delivered.ts';
 import type { AddressedMessage, ClientMessage, ClientMessageType, ServerMessage } from '../protocol/messages.ts';
 import { ROUTES } from '../protocol/messages.ts';
 import type { Peer } from './peer.ts';
 import type { Room } from './room.ts';
 
-/** A handler for one message type, called only for joined peers, after the role check. */
-type Handler<T extends ClientMessage> = (peer: Peer, room: Room, message: T) => void;
+/** A handler for one message type, called only for joined peers, after the role check; true when it delivered. */
+type Handler<T extends ClientMessage> = (peer: Peer, room: Room, message: T) => boolean;
 
 /** The broadcaster announces it has media: every watcher of the room is told, with `from` set to its id. */
 const broadcastAvailable: Handler<Extract<ClientMessage, { type: 'broadcastAvailable' }>> = (peer, room) => {
   room.live = true;
   room.toWatchers({ type: 'broadcastAvailable', from: peer.id });
+  return true;
 };
 
 /** Relay one addressed message to one peer of the room whose role the route allows. */
@@ -23,11 +26,12 @@ const relay: Handler<AddressedMessage> = (peer, room, message) => {
   const target = route.to === 'broadcaster' ? room.broadcaster : room.watchers.get(message.to);
   if (!target || target.id !== message.to) {
     peer.fail('peer_not_found', `${message.type}: no ${route.to} ${message.to} in room ${room.name}.`);
-    return;
+    return false;
   }
   const { to: _to, ...payload } = message;
   target.send({ ...payload, from: peer.id } as ServerMessage);
   peer.log.debug({ type: message.type, to: target.id }, 'relayed');
+  return true;
 };
 
 export const HANDLERS: { [T in Exclude<ClientMessageType, 'join'>]: Handler<Extract<ClientMessage, { type: T }>> } = {
@@ -37,15 +41,20 @@ export const HANDLERS: { [T in Exclude<ClientMessageType, 'join'>]: Handler<Extr
   answer: relay,
   iceOfferCandidate: relay,
   iceAnswerCandidate: relay,
+  chat,
+  chatSettings,
+  stats,
 };
 
 /**
  * Dispatch a parsed message from a joined peer: check its role may send it, then run its handler.
+ * @returns true when the message was delivered (or kept, for `stats`); false when it was refused
  */
-export function dispatch(peer: Peer, room: Room, message: Exclude<ClientMessage, { type: 'join' }>): void {
-  if (ROUTES[message.type].from !== peer.role) {
+export function dispatch(peer: Peer, room: Room, message: Exclude<ClientMessage, { type: 'join' }>): boolean {
+  const from: string = ROUTES[message.type].from;
+  if (from !== 'any' && from !== peer.role) {
     peer.fail('forbidden', `A ${peer.role} may not send "${message.type}".`);
-    return;
+    return false;
   }
-  (HANDLERS[message.type] as Handler<typeof message>)(peer, room, message);
+  return (HANDLERS[message.type] as Handler<typeof message>)(peer, room, message);
 }

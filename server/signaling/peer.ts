@@ -28,6 +28,8 @@ export class Peer {
   readonly id = newPeerId();
   role: Role | null = null;
   room: Room | null = null;
+  /** Called with the code of every error sent to this peer (the metrics count them). */
+  onFail: ((code: ErrorCode) => void) | null = null;
   private errors = 0;
 
   /**
@@ -69,6 +71,7 @@ export class Peer {
   fail(code: ErrorCode, detail: string = ERRORS[code].message): void {
     const { close } = ERRORS[code];
     this.log.info({ code, detail }, 'protocol error');
+    this.onFail?.(code);
     this.send({ type: 'error', code, message: detail });
     if (close !== null) {
       this.socket.close(close, code);

@@ -2,6 +2,8 @@
  * One room: at most one broadcaster and any number of watchers. Rooms are independent broadcasts; the relay only
  * ever delivers between peers of the same room.
  */
+import { RoomChat } from '../chat/room-chat.ts';
+import type { Delivered } from '../ops/delivered.ts';
 import type { ServerMessage } from '../protocol/messages.ts';
 import type { Peer } from './peer.ts';
 
@@ -13,6 +15,10 @@ export class Room {
   /** True once the broadcaster has sent `broadcastAvailable`: it has media and answers `getBroadcast`. */
   live = false;
   readonly watchers = new Map<string, Peer>();
+  /** The room's chat: on/off and recent history. */
+  readonly chat = new RoomChat();
+  /** The broadcaster's latest `stats` report, summarized; null before the first or after the broadcaster left. */
+  delivered: Delivered | null = null;
   private lastViewerCount = -1;
   private lastViewerCountAt = 0;
   private viewerCountTimer: NodeJS.Timeout | null = null;

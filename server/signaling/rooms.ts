@@ -12,6 +12,10 @@ export class Rooms {
 
   /** @param maxViewers the most watchers per room (`MAX_VIEWERS`); 0 means no limit */
   constructor(private readonly maxViewers = 0) {}
+  /** Every room that has someone in it. */
+  all(): IterableIterator<Room> {
+    return this.rooms.values();
+  }
 
   /**
    * Put `peer` in room `name` with `role`. The caller then sends `joined` and, for a watcher, calls
@@ -57,6 +61,7 @@ export class Rooms {
       const wasLive = room.live;
       room.broadcaster = null;
       room.live = false;
+      room.delivered = null;
       if (wasLive) room.toWatchers({ type: 'broadcastEnded', id: peer.id });
     } else if (room.watchers.delete(peer.id)) {
       room.broadcaster?.send({ type: 'watcherLeft', id: peer.id });

@@ -9,7 +9,8 @@ import { authorizeJoin, refusalDelay, type ClientOrigin } from '../auth/authoriz
 import { originAllowed } from '../auth/origin.ts';
 import type { Config } from '../config.ts';
 import { iceServersFor } from '../ice/ice-servers.ts';
-import type { JoinMessage } from '../protocol/messages.ts';
+import type { Metrics } from '../ops/metrics.ts';
+import type { ClientMessageType, JoinMessage } from '../protocol/messages.ts';
 import { parseClientMessage } from '../protocol/parse.ts';
 import { ConnectionLimit } from './connection-limit.ts';
 import { dispatch } from './handlers.ts';
@@ -32,6 +33,8 @@ export interface RelayOptions {
     | 'maxConnectionsPerIp'
   >;
   rooms: Rooms;
+  /** Counts relayed and rejected messages, TURN credentials issued. */
+  metrics?: Metrics;
   /** How long a new connection has to send `join` before it is closed with `join_timeout`, in ms. */
   joinTimeoutMs: number;
   /** Time between heartbeat pings, ms (see `heartbeat.ts`). */
@@ -90,6 +93,8 @@ function onJoin(peer: Peer, message: JoinMessage, opts: RelayOptions): void {
     broadcaster: room.liveBroadcasterId,
   });
   peer.send({ type: 'viewerCount', count: room.watchers.size });
+  peer.send({ type: 'chatHistory', enabled: room.chat.enabled, messages: room.chat.history() });
+  if (opts.config.turn) opts.metrics?.turnCredentialsIssued(opts.config.turn.mode);
   if (message.role === 'watcher') room.viewerCountChanged();
   peer.log.info('joined');
   // The fast join: a watcher's `join` into a live room stands for its first `getBroadcast` (one round trip less).
@@ -98,34 +103,35 @@ function onJoin(peer: Peer, message: JoinMessage, opts: RelayOptions): void {
   }
 }
 
-function onMessage(peer: Peer, conn: Connection, data: RawData, isBinary: boolean, opts: RelayOptions): void {
+/** Act on one frame; returns the type of the message it delivered, if it did. */
+function onMessage(peer: Peer, conn: Connection, data: RawData, isBinary: boolean, opts: RelayOptions): ClientMessageType | null {
   // Once the server has closed the connection (an error that ends it), frames still in flight are not acted on.
-  if (peer.socket.readyState !== peer.socket.OPEN) return;
+  if (peer.socket.readyState !== peer.socket.OPEN) return null;
   if (!conn.budget.take()) {
     peer.fail('rate_limited');
-    return;
+    return null;
   }
   if (isBinary) {
     peer.fail('binary_frame');
-    return;
+    return null;
   }
   const parsed = parseClientMessage(data.toString());
   if (!parsed.ok) {
     // A join that cannot be read ends the connection; later bad messages are only reported.
     peer.fail(parsed.type === 'join' && peer.role === null ? 'invalid_join' : parsed.code, parsed.detail);
-    return;
+    return null;
   }
   const message = parsed.message;
   if (message.type === 'join') {
     if (peer.role !== null || conn.joining) peer.fail('already_joined');
     else admit(peer, message, conn, opts);
-    return;
+    return null;
   }
   if (peer.room === null) {
     peer.fail('not_joined');
-    return;
+    return null;
   }
-  dispatch(peer, peer.room, message);
+  return dispatch(peer, peer.room, message) ? message.type : null;
 }
 
 /**
@@ -147,6 +153,8 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
 
   app.get('/ws', { websocket: true, onRequest: checkOrigin }, (socket, req) => {
     const peer = new Peer(socket, req.log, opts.maxBufferedBytes);
+    const metrics = opts.metrics;
+    if (metrics) peer.onFail = (code) => metrics.rejected(code);
     socket.on('error', (err) => peer.log.info({ err: err.message }, 'socket error'));
     const release = perIp.acquire(req.ip);
     if (!release) {
@@ -164,7 +172,9 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
     }, opts.joinTimeoutMs);
     socket.on('message', (data, isBinary) => {
       try {
-        onMessage(peer, conn, data, isBinary, opts);
+        const arrived = performance.now();
+        const delivered = onMessage(peer, conn, data, isBinary, opts);
+        if (delivered) metrics?.relayed(delivered, (performance.now() - arrived) / 1000);
       } catch (err) {
         peer.log.error({ err }, 'relay handler failed');
         peer.fail('internal_error');

@@ -30,6 +30,8 @@ t.test('video arrives through TURN with relay-only ICE', async (t) => {
 
   const types = await selectedCandidateTypes(watcher);
   t.same(types, { local: 'relay', remote: 'relay' }, 'the selected candidate pair is relay ↔ relay');
+  await watcher.waitForFunction(() => document.getElementById('diagnosis')?.dataset.code === 'relayed', { polling: 100 });
+  t.match(await watcher.$eval('#diagnosis', (el) => el.textContent), /^Relaying via TURN/, 'the watcher page says the media is relayed');
   t.ok(
     coturn.log.some((line) => /session .*: (realm <onair\.test> )?user <\d+:[A-Za-z0-9_-]{22}>/.test(line)),
     'coturn accepted a TURN REST username <expiry>:<peer id>',

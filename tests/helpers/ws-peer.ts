@@ -6,6 +6,9 @@ import WebSocket from 'ws';
 import type { Role, ServerMessage, ServerMessageOf, ServerMessageType } from '../../server/protocol/messages.ts';
 import { parseServerMessage } from '../../server/protocol/parse.ts';
 
+/** Messages {@link WsPeer.next} skips unless asked for by type. */
+const UNASKED: ReadonlySet<ServerMessageType> = new Set(['viewerCount', 'chatHistory']);
+
 export class WsPeer {
   /** Every checked message received, in order. */
   readonly received: ServerMessage[] = [];
@@ -50,13 +53,14 @@ export class WsPeer {
 
   /**
    * The next message not yet consumed (skipping messages of other types when `type` is given, and always
-   * skipping `viewerCount` unless asked for). Rejects if the socket closes first.
+   * skipping `viewerCount` and `chatHistory`, which come with every join, unless asked for). Rejects if the
+   * socket closes first.
    */
   async next<T extends ServerMessageType>(type?: T): Promise<ServerMessageOf<T>> {
     for (;;) {
       while (this.cursor < this.received.length) {
         const message = this.received[this.cursor++]!;
-        if (type ? message.type === type : message.type !== 'viewerCount') return message as ServerMessageOf<T>;
+        if (type ? message.type === type : !UNASKED.has(message.type)) return message as ServerMessageOf<T>;
       }
       if (this.socket.readyState === WebSocket.CLOSED) throw new Error(`socket closed while waiting for ${type ?? 'a message'}`);
       await new Promise<void>((resolve) => (this.wake = resolve));

@@ -46,7 +46,16 @@ export const CLIENT_EXAMPLES: { [T in ClientMessageType]: ClientMessageOf<T> } =
   answer: { type: 'answer', to: BROADCASTER_ID, sdp: ANSWER_SDP },
   iceOfferCandidate: { type: 'iceOfferCandidate', to: WATCHER_ID, candidate: CANDIDATE },
   iceAnswerCandidate: { type: 'iceAnswerCandidate', to: BROADCASTER_ID, candidate: CANDIDATE },
+  chat: { type: 'chat', text: 'Hello from the back row!', name: 'Ada' },
+  chatSettings: { type: 'chatSettings', enabled: false },
+  stats: {
+    type: 'stats',
+    watchers: [{ id: WATCHER_ID, state: 'connected', candidateType: 'srflx', rttMs: 23.5, bitrateKbps: 1450, fps: 29.8 }],
+  },
 };
+
+/** A chat message as the server relays it. */
+export const CHAT_ENTRY = { type: 'chat', from: WATCHER_ID, role: 'watcher', name: 'Ada', text: 'Hello from the back row!', at: 1767225600000 } as const;
 
 export const SERVER_EXAMPLES: { [T in ServerMessageType]: ServerMessageOf<T> } = {
   joined: {
@@ -70,5 +79,8 @@ export const SERVER_EXAMPLES: { [T in ServerMessageType]: ServerMessageOf<T> } =
   watcherLeft: { type: 'watcherLeft', id: WATCHER_ID },
   broadcastEnded: { type: 'broadcastEnded', id: BROADCASTER_ID },
   viewerCount: { type: 'viewerCount', count: 3 },
+  chat: CHAT_ENTRY,
+  chatHistory: { type: 'chatHistory', enabled: true, messages: [CHAT_ENTRY] },
+  chatSettings: { type: 'chatSettings', enabled: false },
   error: { type: 'error', code: 'peer_not_found', message: 'offer: no watcher Hx2m-LZ0c_9pQeRt7uVw1A in room main.' },
 };

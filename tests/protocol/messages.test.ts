@@ -13,12 +13,26 @@ t.test('ROUTES covers every client message but join, and matches the one-to-many
     answer: { from: 'watcher', to: 'broadcaster' },
     iceOfferCandidate: { from: 'broadcaster', to: 'watcher' },
     iceAnswerCandidate: { from: 'watcher', to: 'broadcaster' },
+    chat: { from: 'any', to: 'all' },
+    chatSettings: { from: 'broadcaster', to: 'all' },
+    stats: { from: 'broadcaster', to: 'server' },
   });
   for (const [type, route] of Object.entries(ROUTES)) t.not(route.from, route.to, `${type} goes to the other role`);
 });
 
 t.test('LIMITS', async (t) => {
-  t.same(LIMITS, { sdpBytes: 32 * 1024, sdpLines: 1000, candidateBytes: 1024, tokenBytes: 4096 });
+  t.same(LIMITS, {
+    sdpBytes: 32 * 1024,
+    sdpLines: 1000,
+    candidateBytes: 1024,
+    tokenBytes: 4096,
+    chatChars: 500,
+    chatNameChars: 32,
+    chatHistory: 50,
+    chatBurst: 5,
+    chatPerMinute: 30,
+    statsWatchers: 256,
+  });
 });
 
 t.test('peer ids the server assigns are valid PeerIds', async (t) => {

@@ -135,7 +135,7 @@ export async function expectClose(t: Test, peer: WsPeer, code: string, close: nu
   t.same(await peer.closed, { code: close, reason: code }, `closed ${close}`);
 }
 
-/** The types a peer received, without `viewerCount`. */
+/** The types a peer received, without `viewerCount` and `chatHistory`. */
 export function typesOf(peer: WsPeer): string[] {
-  return peer.received.filter((m) => m.type !== 'viewerCount').map((m) => m.type);
+  return peer.received.filter((m) => m.type !== 'viewerCount' && m.type !== 'chatHistory').map((m) => m.type);
 }

@@ -1,0 +1,165 @@
+/**
+ * The server's Prometheus metrics (`prom-client`, text exposition format 0.0.4), in a registry of its own per app so
+ * that several apps in one process (the tests) do not mix. Room-labelled series are bounded: only the
+ * {@link MAX_ROOM_LABELS} rooms with the most watchers get their own `room` label, the rest are summed under
+ * `room="_other"`, so a flood of rooms cannot blow up the cardinality.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ErrorCode } from '../protocol/errors.ts';
+import type { ClientMessageType } from '../protocol/messages.ts';
+import type { Room } from '../signaling/room.ts';
+import type { Rooms } from '../signaling/rooms.ts';
+
+/** Rooms with their own `room` label; the others are summed as `room="_other"`. */
+export const MAX_ROOM_LABELS = 20;
+/** The `room` label of the rooms beyond {@link MAX_ROOM_LABELS}. */
+export const OTHER_ROOMS = '_other';
+
+/** Relay latency buckets, in seconds (50 µs to 100 ms: the relay does no I/O but one socket write). */
+const LATENCY_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
+
+/** The rooms with the most watchers, at most {@link MAX_ROOM_LABELS}, then the rest (for `_other`). */
+export function labelledRooms(rooms: Iterable<Room>): { named: Room[]; other: Room[] } {
+  const sorted = [...rooms].sort((a, b) => b.watchers.size - a.watchers.size || a.name.localeCompare(b.name));
+  return { named: sorted.slice(0, MAX_ROOM_LABELS), other: sorted.slice(MAX_ROOM_LABELS) };
+}
+
+/** Set a per-room gauge from `value(room)`: one series per named room, the rest summed (or averaged) as `_other`. */
+function setPerRoom(gauge: Gauge<'room'>, rooms: Iterable<Room>, value: (room: Room) => number | null, combine: 'sum' | 'mean'): void {
+  gauge.reset();
+  const { named, other } = labelledRooms(rooms);
+  for (const room of named) {
+    const v = value(room);
+    if (v !== null) gauge.set({ room: room.name }, v);
+  }
+  const values = other.map(value).filter((v): v is number => v !== null);
+  if (values.length) {
+    const sum = values.reduce((a, b) => a + b, 0);
+    gauge.set({ room: OTHER_ROOMS }, combine === 'sum' ? sum : sum / values.length);
+  }
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly relayedTotal: Counter<'type'>;
+  private readonly relayLatency: Histogram;
+  private readonly rejectedTotal: Counter<'code'>;
+  private readonly turnIssuedTotal: Counter<'mode'>;
+
+  /**
+   * @param rooms       the relay's rooms (read when scraped)
+   * @param socketCount the number of open WebSocket connections, joined or not
+   */
+  constructor(rooms: Rooms, socketCount: () => number) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'onair_sockets',
+      help: 'Open WebSocket connections by role (unjoined: connected, no join yet).',
+      labelNames: ['role'],
+      registers,
+      collect() {
+        let broadcasters = 0;
+        let watchers = 0;
+        for (const room of rooms.all()) {
+          if (room.broadcaster) broadcasters++;
+          watchers += room.watchers.size;
+        }
+        this.set({ role: 'broadcaster' }, broadcasters);
+        this.set({ role: 'watcher' }, watchers);
+        this.set({ role: 'unjoined' }, Math.max(0, socketCount() - broadcasters - watchers));
+      },
+    });
+    new Gauge({
+      name: 'onair_rooms',
+      help: 'Rooms with someone in them, by whether their broadcaster is live.',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        let live = 0;
+        let total = 0;
+        for (const room of rooms.all()) {
+          total++;
+          if (room.live) live++;
+        }
+        this.set({ state: 'live' }, live);
+        this.set({ state: 'idle' }, total - live);
+      },
+    });
+    new Gauge({
+      name: 'onair_room_watchers',
+      help: `Watchers per room (the ${MAX_ROOM_LABELS} largest rooms; the rest summed as room="${OTHER_ROOMS}").`,
+      labelNames: ['room'],
+      registers,
+      collect() {
+        setPerRoom(this, rooms.all(), (room) => room.watchers.size, 'sum');
+      },
+    });
+    new Gauge({
+      name: 'onair_room_delivered_bitrate_kbps',
+      help: 'Video bitrate the broadcaster sends to its connected watchers, summed, kbit/s (from its getStats() reports).',
+      labelNames: ['room'],
+      registers,
+      collect() {
+        setPerRoom(this, rooms.all(), (room) => room.delivered?.bitrateKbps ?? null, 'sum');
+      },
+    });
+    new Gauge({
+      name: 'onair_room_delivered_fps',
+      help: 'Mean frame rate the broadcaster sends to its connected watchers, frames/s (from its getStats() reports).',
+      labelNames: ['room'],
+      registers,
+      collect() {
+        setPerRoom(this, rooms.all(), (room) => room.delivered?.fps ?? null, 'mean');
+      },
+    });
+    new Gauge({
+      name: 'onair_delivered_connections',
+      help: 'Watcher peer connections the broadcasters report as connected, by local ICE candidate type.',
+      labelNames: ['candidate_type'],
+      registers,
+      collect() {
+        const totals = { host: 0, srflx: 0, prflx: 0, relay: 0 };
+        for (const room of rooms.all()) {
+          for (const [type, n] of Object.entries(room.delivered?.candidateTypes ?? {})) totals[type as keyof typeof totals] += n;
+        }
+        for (const [type, n] of Object.entries(totals)) this.set({ candidate_type: type }, n);
+      },
+    });
+    this.relayedTotal = new Counter({ name: 'onair_messages_relayed_total', help: 'Messages delivered (or kept) by the relay, by type.', labelNames: ['type'], registers });
+    this.relayLatency = new Histogram({
+      name: 'onair_relay_latency_seconds',
+      help: 'Time from a frame arriving to its delivery by the relay (parse, check, forward), seconds.',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.rejectedTotal = new Counter({ name: 'onair_messages_rejected_total', help: 'Errors sent to clients, by error code.', labelNames: ['code'], registers });
+    this.turnIssuedTotal = new Counter({
+      name: 'onair_turn_credentials_issued_total',
+      help: 'TURN credentials handed out in joined messages (secret: minted per peer; static: the configured pair).',
+      labelNames: ['mode'],
+      registers,
+    });
+  }
+
+  /** A message of `type` was delivered, `seconds` after its frame arrived. */
+  relayed(type: ClientMessageType, seconds: number): void {
+    this.relayedTotal.inc({ type });
+    this.relayLatency.observe(seconds);
+  }
+
+  /** An error with `code` was sent to a client. */
+  rejected(code: ErrorCode): void {
+    this.rejectedTotal.inc({ code });
+  }
+
+  /** TURN credentials went out in a `joined`. */
+  turnCredentialsIssued(mode: 'static' | 'secret'): void {
+    this.turnIssuedTotal.inc({ mode });
+  }
+
+  /** The exposition text and its content type. */
+  async scrape(): Promise<{ text: string; contentType: string }> {
+    return { text: await this.registry.metrics(), contentType: this.registry.contentType };
+  }
+}
