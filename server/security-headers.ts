@@ -1,7 +1,7 @@
 /**
  * Security headers on every HTTP response (`@fastify/helmet`), with a Content-Security-Policy (CSP Level 3) that lets
  * the pages do exactly what they do: their own bundled scripts and stylesheet, a WebSocket to their own origin
- * (`connect-src 'self'` covers `ws:`/`wss:` of the same host), camera/peer media as `MediaStream` objects (no URL, so
+ * (`connect-src 'self'` covers `ws:`/`wss:` of the same host; `blob:` is the page's own recording), camera/peer media as `MediaStream` objects (no URL, so
  * no `media-src` is needed), and nothing else: no inline script, no other origin, no framing.
  */
 import fastifyHelmet from '@fastify/helmet';
@@ -13,7 +13,8 @@ export const CSP_DIRECTIVES = {
   scriptSrc: ["'self'"],
   styleSrc: ["'self'"],
   imgSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'"],
+  // blob: so the broadcaster page can read back its own local recording (a blob: URL it made) before offering it.
+  connectSrc: ["'self'", 'blob:'],
   mediaSrc: ["'self'", 'blob:', 'mediastream:'],
   objectSrc: ["'none'"],
   baseUri: ["'none'"],

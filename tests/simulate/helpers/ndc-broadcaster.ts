@@ -6,6 +6,7 @@
 import nodeDataChannel, { type PeerConnection, type Track } from 'node-datachannel';
 import { retainTrack } from '../../../scripts/simulate/native.ts';
 import { RelayConnection } from '../../../scripts/simulate/relay-connection.ts';
+import type { IceCandidate } from '../../../server/protocol/messages.ts';
 
 /** RTP payload type, SSRC and packet size of the dummy video. */
 const VIDEO = { payloadType: 96, ssrc: 0x0a11ce, packetBytes: 1000, intervalMs: 5 } as const;
@@ -62,16 +63,26 @@ export class NdcBroadcaster {
   /** Resolves once any watcher sent a REMB report. */
   readonly rembSeen: Promise<void>;
   private rembReceived = () => {};
-  private readonly peers = new Map<string, { pc: PeerConnection; stop: () => void }>();
+  private readonly peers = new Map<string, { pc: PeerConnection; stop: () => void; answered: boolean; early: IceCandidate[] }>();
 
   private constructor(readonly relay: RelayConnection, readonly id: string, options: NdcBroadcasterOptions) {
     this.rembSeen = new Promise((resolve) => (this.rembReceived = resolve));
     relay.on('getBroadcast', ({ from }) => {
       if (options.offer !== false) this.offerTo(from);
     });
-    relay.on('answer', ({ from, sdp }) => this.peers.get(from)?.pc.setRemoteDescription(sdp, 'answer'));
+    relay.on('answer', ({ from, sdp }) => {
+      const peer = this.peers.get(from);
+      if (!peer) return;
+      peer.pc.setRemoteDescription(sdp, 'answer');
+      // Trickled candidates can overtake the answer; libdatachannel throws on a candidate before the answer.
+      for (const c of peer.early.splice(0)) peer.pc.addRemoteCandidate(c.candidate, c.sdpMid ?? 'video');
+      peer.answered = true;
+    });
     relay.on('iceAnswerCandidate', ({ from, candidate }) => {
-      this.peers.get(from)?.pc.addRemoteCandidate(candidate.candidate, candidate.sdpMid ?? 'video');
+      const peer = this.peers.get(from);
+      if (!peer) return;
+      if (peer.answered) peer.pc.addRemoteCandidate(candidate.candidate, candidate.sdpMid ?? 'video');
+      else peer.early.push(candidate);
     });
   }
 
@@ -110,7 +121,7 @@ export class NdcBroadcaster {
         candidate: { candidate: candidate.replace(/^a=/, ''), sdpMid: mid, sdpMLineIndex: 0 },
       });
     });
-    this.peers.set(watcher, { pc, stop: sendRtp(video) });
+    this.peers.set(watcher, { pc, stop: sendRtp(video), answered: false, early: [] });
     pc.setLocalDescription();
   }
 }
