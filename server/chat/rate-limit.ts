@@ -1,9 +1,10 @@
 /**
- * The chat rate limit, per sender: a token bucket (`limiter`) of {@link LIMITS.chatBurst} messages refilled at
- * {@link LIMITS.chatPerMinute} per minute. Separate from any per-connection limit on all messages.
+ * The chat rate limit, per sender: a token bucket (the relay's own {@link TokenBucket}) of {@link LIMITS.chatBurst}
+ * messages refilled at {@link LIMITS.chatPerMinute} per minute. Separate from the per-connection budget on all
+ * messages (`server/signaling/rate-limit.ts`).
  */
-import { TokenBucket } from 'limiter';
 import { LIMITS } from '../protocol/messages.ts';
+import { TokenBucket } from '../signaling/rate-limit.ts';
 
 const buckets = new WeakMap<object, TokenBucket>();
 
@@ -16,9 +17,8 @@ const buckets = new WeakMap<object, TokenBucket>();
 export function takeChatToken(sender: object): boolean {
   let bucket = buckets.get(sender);
   if (!bucket) {
-    bucket = new TokenBucket({ bucketSize: LIMITS.chatBurst, tokensPerInterval: LIMITS.chatPerMinute, interval: 'minute' });
-    bucket.content = LIMITS.chatBurst;
+    bucket = new TokenBucket(LIMITS.chatPerMinute / 60, LIMITS.chatBurst);
     buckets.set(sender, bucket);
   }
-  return bucket.tryRemoveTokens(1);
+  return bucket.take();
 }
