@@ -36,7 +36,7 @@ export interface BuildOptions {
   joinTimeoutMs?: number;
   /** Time between heartbeat pings, in ms (default 15 000). */
   heartbeatIntervalMs?: number;
-  /** Per-connection message rates (default `RATE_LIMITS`). */
+  /** Per-connection message rates (default: the config's `messageRate`, per connection and per watcher). */
   rateLimits?: RateLimits;
   /** Send-buffer bytes above which a client that does not read is dropped (default `MAX_BUFFERED_BYTES`, 1 MiB). */
   maxBufferedBytes?: number;
@@ -78,7 +78,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     rooms,
     joinTimeoutMs: opts.joinTimeoutMs ?? 10_000,
     heartbeatIntervalMs: opts.heartbeatIntervalMs,
-    rateLimits: opts.rateLimits,
+    rateLimits: opts.rateLimits ?? { perConnection: config.messageRate, perWatcher: config.messageRate },
     maxBufferedBytes: opts.maxBufferedBytes,
   });
 

@@ -38,6 +38,8 @@ const EnvSchema = z
       .optional(),
     MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(100),
     MAX_VIEWERS: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    MESSAGE_RATE_PER_S: z.coerce.number().positive().max(1e9).default(50),
+    MESSAGE_BURST: z.coerce.number().int().min(1).max(1e9).default(200),
   })
   .superRefine((env, ctx) => {
     const staticCreds = env.TURN_USERNAME !== undefined || env.TURN_CREDENTIAL !== undefined;
@@ -84,6 +86,11 @@ export interface Config {
   readonly maxConnectionsPerIp: number;
   /** Most watchers per room; a watcher past it is refused with `room_full`. 0 = no limit. */
   readonly maxViewers: number;
+  /**
+   * Each connection's message budget (a token bucket): messages per second and burst. A broadcaster gets this much
+   * per watcher in its room.
+   */
+  readonly messageRate: { readonly ratePerS: number; readonly burst: number };
 }
 
 /** Thrown by {@link loadConfig} when a variable is invalid; `variable` names it. */
@@ -154,5 +161,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins: e.ALLOWED_ORIGINS ? Object.freeze(e.ALLOWED_ORIGINS) : null,
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     maxViewers: e.MAX_VIEWERS,
+    messageRate: Object.freeze({ ratePerS: e.MESSAGE_RATE_PER_S, burst: e.MESSAGE_BURST }),
   });
 }

@@ -33,6 +33,7 @@ t.test('defaults', async (t) => {
     allowedOrigins: null,
     maxConnectionsPerIp: 100,
     maxViewers: 0,
+    messageRate: { ratePerS: 50, burst: 200 },
   });
   t.same(load({ PORT: '', LOG_LEVEL: '', TURN_URLS: '' }), load({}), 'empty values count as unset');
 });
@@ -45,6 +46,7 @@ t.test('values are read and typed', async (t) => {
   t.equal(c.iceTransportPolicy, 'relay');
   t.same(c.stunUrls, ['stun:a:3478', 'stuns:b:5349']);
   t.equal(load({ MAX_VIEWERS: '16' }).maxViewers, 16, 'MAX_VIEWERS');
+  t.same(load({ MESSAGE_RATE_PER_S: '2.5', MESSAGE_BURST: '1000' }).messageRate, { ratePerS: 2.5, burst: 1000 }, 'MESSAGE_RATE_PER_S, MESSAGE_BURST');
 });
 
 t.test('STUN_URLS=none gives no STUN', async (t) => {
@@ -94,6 +96,8 @@ t.test('each bad value throws a ConfigError naming the variable', async (t) => {
   refuses(t, { MAX_CONNECTIONS_PER_IP: '0' }, 'MAX_CONNECTIONS_PER_IP');
   refuses(t, { MAX_VIEWERS: '-1' }, 'MAX_VIEWERS');
   refuses(t, { MAX_VIEWERS: '2.5' }, 'MAX_VIEWERS');
+  refuses(t, { MESSAGE_RATE_PER_S: '0' }, 'MESSAGE_RATE_PER_S');
+  refuses(t, { MESSAGE_BURST: '0.5' }, 'MESSAGE_BURST');
 });
 
 t.test('security settings are read and typed', async (t) => {
@@ -155,6 +159,7 @@ t.test('.env.example lists every variable, and copied as .env it gives the defau
     'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'MAX_VIEWERS', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
     'TURN_CREDENTIAL', 'TURN_SECRET', 'TURN_TTL_S', 'TURN_URLS', 'TURN_USERNAME',
     'ALLOWED_ORIGINS', 'BROADCASTER_TAKEOVER', 'BROADCAST_SECRET', 'MAX_CONNECTIONS_PER_IP', 'WATCH_SECRET',
+    'MESSAGE_BURST', 'MESSAGE_RATE_PER_S',
   ].sort());
   const dir = t.testdir({ '.env': example });
   t.same(loadConfig({}, join(dir, '.env')), load({}), 'empty values in .env count as unset');
