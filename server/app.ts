@@ -66,6 +66,13 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       maxBufferedChunks: MAX_BUFFERED_CHUNKS,
       perMessageDeflate: false,
     },
+    // The plugin's default (log, terminate), but what a peer has corked this tick (see `Peer.sendRaw`) is written
+    // first: a close frame for a bad frame, and the replies to the good frames before it, are not dropped.
+    errorHandler(error, socket, request) {
+      request.log.error(error);
+      request.socket.uncork();
+      socket.terminate();
+    },
     // On close, tell every client "going away" (1001) so its page reconnects, instead of ws's bare close.
     preClose(done) {
       for (const client of this.websocketServer.clients) client.close(CLOSE.goingAway, 'server shutting down');

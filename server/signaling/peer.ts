@@ -3,6 +3,7 @@
  * relay sends to it.
  */
 import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import WebSocket from 'ws';
 import { ERRORS, type ErrorCode } from '../protocol/errors.ts';
@@ -29,14 +30,18 @@ export class Peer {
   role: Role | null = null;
   room: Room | null = null;
   private errors = 0;
+  /** True while the frames sent this tick wait in the corked TCP socket (see {@link sendRaw}). */
+  private corked = false;
 
   /**
    * @param socket the accepted WebSocket (RFC 6455)
+   * @param tcp    the TCP (or TLS) socket under it
    * @param log    a child logger; the peer binds its id, then role and room on join
    * @param maxBufferedBytes see {@link MAX_BUFFERED_BYTES}
    */
   constructor(
     readonly socket: WebSocket,
+    private readonly tcp: Duplex,
     public log: FastifyBaseLogger,
     private readonly maxBufferedBytes: number = MAX_BUFFERED_BYTES,
   ) {
@@ -48,9 +53,18 @@ export class Peer {
     this.sendRaw(JSON.stringify(message));
   }
 
-  /** Send a frame already serialized (used to serialize once and fan out to many peers). */
+  /**
+   * Send a frame already serialized (used to serialize once and fan out to many peers). The frames a peer gets in one
+   * tick leave in one write: the TCP socket is corked at the first and uncorked on the next tick (before any I/O), so
+   * a burst of ICE candidates, or `joined` and `viewerCount`, costs one `writev` system call instead of one each.
+   */
   sendRaw(frame: string): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.tcp.cork();
+      process.nextTick(Peer.uncork, this);
+    }
     this.socket.send(frame);
     if (this.socket.bufferedAmount > this.maxBufferedBytes) {
       // A close frame would only queue behind what it does not read: cut the TCP connection instead.
@@ -75,5 +89,10 @@ export class Peer {
     } else if (++this.errors > MAX_PROTOCOL_ERRORS) {
       this.fail('protocol_violation');
     }
+  }
+
+  private static uncork(peer: Peer): void {
+    peer.corked = false;
+    peer.tcp.uncork();
   }
 }

@@ -146,7 +146,7 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
   };
 
   app.get('/ws', { websocket: true, onRequest: checkOrigin }, (socket, req) => {
-    const peer = new Peer(socket, req.log, opts.maxBufferedBytes);
+    const peer = new Peer(socket, req.socket, req.log, opts.maxBufferedBytes);
     socket.on('error', (err) => peer.log.info({ err: err.message }, 'socket error'));
     const release = perIp.acquire(req.ip);
     if (!release) {
