@@ -48,6 +48,8 @@ interface Connection {
   budget: MessageBudget;
   /** A `join` is being authorized (a token check) or refused: no second one. */
   joining: boolean;
+  /** Closes a connection that has not joined in time; cleared once it has joined, so it holds nothing after. */
+  joinTimer: NodeJS.Timeout;
 }
 
 /** Check the right to join, then join; a refusal is `unauthorized` after a random delay. */
@@ -58,18 +60,18 @@ function admit(peer: Peer, message: JoinMessage, conn: Connection, opts: RelayOp
     peer.fail('unauthorized');
   };
   const verdict = authorizeJoin(message, conn.from, opts.config);
-  if (verdict === null) return onJoin(peer, message, opts);
+  if (verdict === null) return onJoin(peer, message, conn, opts);
   conn.joining = true;
   if (typeof verdict === 'string') return void refuse(verdict);
   void verdict.then((reason) => {
     if (peer.socket.readyState !== peer.socket.OPEN) return;
     if (reason !== null) return refuse(reason);
     conn.joining = false;
-    onJoin(peer, message, opts);
+    onJoin(peer, message, conn, opts);
   });
 }
 
-function onJoin(peer: Peer, message: JoinMessage, opts: RelayOptions): void {
+function onJoin(peer: Peer, message: JoinMessage, conn: Connection, opts: RelayOptions): void {
   const current = message.role === 'broadcaster' ? opts.rooms.broadcasterOf(message.room) : null;
   if (current && opts.config.broadcasterTakeover === 'takeover') {
     current.fail('broadcaster_replaced');
@@ -80,6 +82,7 @@ function onJoin(peer: Peer, message: JoinMessage, opts: RelayOptions): void {
     peer.fail(room);
     return;
   }
+  clearTimeout(conn.joinTimer);
   peer.send({
     type: 'joined',
     id: peer.id,
@@ -158,10 +161,10 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
       from: { remoteAddress: req.socket.remoteAddress, host: req.headers.host },
       budget: new MessageBudget(() => (peer.role === 'broadcaster' ? (peer.room?.watchers.size ?? 0) : null), opts.rateLimits),
       joining: false,
+      joinTimer: setTimeout(() => {
+        if (peer.role === null) peer.fail('join_timeout');
+      }, opts.joinTimeoutMs),
     };
-    const joinTimer = setTimeout(() => {
-      if (peer.role === null) peer.fail('join_timeout');
-    }, opts.joinTimeoutMs);
     socket.on('message', (data, isBinary) => {
       try {
         onMessage(peer, conn, data, isBinary, opts);
@@ -171,7 +174,7 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
       }
     });
     socket.on('close', (code) => {
-      clearTimeout(joinTimer);
+      clearTimeout(conn.joinTimer);
       release();
       opts.rooms.leave(peer);
       peer.log.info({ code }, 'left');
