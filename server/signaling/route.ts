@@ -148,7 +148,9 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
     }
   };
 
-  app.get('/ws', { websocket: true, onRequest: checkOrigin }, (socket, req) => {
+  // No security headers here (`helmet: false`): `ws` writes the 101 handshake itself, so helmet's headers never left
+  // with it; building them cost CPU on every join and stayed in memory with each connection.
+  app.get('/ws', { websocket: true, helmet: false, onRequest: checkOrigin }, (socket, req) => {
     const peer = new Peer(socket, req.socket, req.log, opts.maxBufferedBytes);
     socket.on('error', (err) => peer.log.info({ err: err.message }, 'socket error'));
     const release = perIp.acquire(req.ip);
