@@ -32,20 +32,30 @@ export class Peer {
   private errors = 0;
   /** True while the frames sent this tick wait in the corked TCP socket (see {@link sendRaw}). */
   private corked = false;
+  /** The connection's log, bound to its id, and to its role and room once joined (see {@link bindJoin}). */
+  log: FastifyBaseLogger;
 
   /**
    * @param socket the accepted WebSocket (RFC 6455)
    * @param tcp    the TCP (or TLS) socket under it
-   * @param log    a child logger; the peer binds its id, then role and room on join
+   * @param requestLog the upgrade request's logger; the peer logs through one child of it
    * @param maxBufferedBytes see {@link MAX_BUFFERED_BYTES}
    */
   constructor(
     readonly socket: WebSocket,
     private readonly tcp: Duplex,
-    public log: FastifyBaseLogger,
+    private readonly requestLog: FastifyBaseLogger,
     private readonly maxBufferedBytes: number = MAX_BUFFERED_BYTES,
   ) {
-    this.log = log.child({ peer: this.id });
+    this.log = requestLog.child({ peer: this.id });
+  }
+
+  /**
+   * Bind the role and room the peer joined to its log lines. A new child of the request's logger replaces the first
+   * rather than a child of it: one logger per connection, not a chain of two (each link costs memory per socket).
+   */
+  bindJoin(role: Role, room: string): void {
+    this.log = this.requestLog.child({ peer: this.id, role, room });
   }
 
   /** Send a message if the socket is still open; a closed socket is simply skipped. */
