@@ -39,7 +39,7 @@ export interface BuildOptions {
   joinTimeoutMs?: number;
   /** Time between heartbeat pings, in ms (default 15 000). */
   heartbeatIntervalMs?: number;
-  /** Per-connection message rates (default `RATE_LIMITS`). */
+  /** Per-connection message rates (default: the config's `messageRate`, per connection and per watcher). */
   rateLimits?: RateLimits;
   /** Send-buffer bytes above which a client that does not read is dropped (default `MAX_BUFFERED_BYTES`, 1 MiB). */
   maxBufferedBytes?: number;
@@ -71,6 +71,13 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
       maxBufferedChunks: MAX_BUFFERED_CHUNKS,
       perMessageDeflate: false,
     },
+    // The plugin's default (log, terminate), but what a peer has corked this tick (see `Peer.sendRaw`) is written
+    // first: a close frame for a bad frame, and the replies to the good frames before it, are not dropped.
+    errorHandler(error, socket, request) {
+      request.log.error(error);
+      request.socket.uncork();
+      socket.terminate();
+    },
     // On close, tell every client "going away" (1001) so its page reconnects, instead of ws's bare close.
     preClose(done) {
       for (const client of this.websocketServer.clients) client.close(CLOSE.goingAway, 'server shutting down');
@@ -84,7 +91,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     metrics,
     joinTimeoutMs: opts.joinTimeoutMs ?? 10_000,
     heartbeatIntervalMs: opts.heartbeatIntervalMs,
-    rateLimits: opts.rateLimits,
+    rateLimits: opts.rateLimits ?? { perConnection: config.messageRate, perWatcher: config.messageRate },
     maxBufferedBytes: opts.maxBufferedBytes,
   });
 

@@ -63,6 +63,8 @@ const EnvSchema = z
     MAX_VIEWERS: z.coerce.number().int().min(0).max(1_000_000).default(0),
     METRICS_ALLOW: metricsAllow.default(['loopback']),
     MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    MESSAGE_RATE_PER_S: z.coerce.number().positive().max(1e9).default(50),
+    MESSAGE_BURST: z.coerce.number().int().min(1).max(1e9).default(200),
   })
   .superRefine((env, ctx) => {
     const staticCreds = env.TURN_USERNAME !== undefined || env.TURN_CREDENTIAL !== undefined;
@@ -113,6 +115,11 @@ export interface Config {
   readonly metricsAllow: readonly string[];
   /** `/readyz` (and every request) answers 503 while the event loop delay is over this, ms; 0 turns the check off. */
   readonly maxEventLoopDelayMs: number;
+  /**
+   * Each connection's message budget (a token bucket): messages per second and burst. A broadcaster gets this much
+   * per watcher in its room.
+   */
+  readonly messageRate: { readonly ratePerS: number; readonly burst: number };
 }
 
 /** Thrown by {@link loadConfig} when a variable is invalid; `variable` names it. */
@@ -185,5 +192,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxViewers: e.MAX_VIEWERS,
     metricsAllow: Object.freeze(e.METRICS_ALLOW),
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    messageRate: Object.freeze({ ratePerS: e.MESSAGE_RATE_PER_S, burst: e.MESSAGE_BURST }),
   });
 }

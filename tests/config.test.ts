@@ -35,6 +35,7 @@ t.test('defaults', async (t) => {
     maxViewers: 0,
     metricsAllow: ['loopback'],
     maxEventLoopDelayMs: 1000,
+    messageRate: { ratePerS: 50, burst: 200 },
   });
   t.same(load({ PORT: '', LOG_LEVEL: '', TURN_URLS: '' }), load({}), 'empty values count as unset');
 });
@@ -47,6 +48,7 @@ t.test('values are read and typed', async (t) => {
   t.equal(c.iceTransportPolicy, 'relay');
   t.same(c.stunUrls, ['stun:a:3478', 'stuns:b:5349']);
   t.equal(load({ MAX_VIEWERS: '16' }).maxViewers, 16, 'MAX_VIEWERS');
+  t.same(load({ MESSAGE_RATE_PER_S: '2.5', MESSAGE_BURST: '1000' }).messageRate, { ratePerS: 2.5, burst: 1000 }, 'MESSAGE_RATE_PER_S, MESSAGE_BURST');
 });
 
 t.test('STUN_URLS=none gives no STUN', async (t) => {
@@ -101,6 +103,8 @@ t.test('each bad value throws a ConfigError naming the variable', async (t) => {
   refuses(t, { METRICS_ALLOW: '10.0.0.0/8/1' }, 'METRICS_ALLOW');
   refuses(t, { METRICS_ALLOW: 'off,127.0.0.1' }, 'METRICS_ALLOW');
   refuses(t, { MAX_EVENT_LOOP_DELAY_MS: '-5' }, 'MAX_EVENT_LOOP_DELAY_MS');
+  refuses(t, { MESSAGE_RATE_PER_S: '0' }, 'MESSAGE_RATE_PER_S');
+  refuses(t, { MESSAGE_BURST: '0.5' }, 'MESSAGE_BURST');
 });
 
 t.test('security settings are read and typed', async (t) => {
@@ -169,6 +173,7 @@ t.test('.env.example lists every variable, and copied as .env it gives the defau
     'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'MAX_EVENT_LOOP_DELAY_MS', 'MAX_VIEWERS', 'METRICS_ALLOW', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
     'TURN_CREDENTIAL', 'TURN_SECRET', 'TURN_TTL_S', 'TURN_URLS', 'TURN_USERNAME',
     'ALLOWED_ORIGINS', 'BROADCASTER_TAKEOVER', 'BROADCAST_SECRET', 'MAX_CONNECTIONS_PER_IP', 'WATCH_SECRET',
+    'MESSAGE_BURST', 'MESSAGE_RATE_PER_S',
   ].sort());
   const dir = t.testdir({ '.env': example });
   t.same(loadConfig({}, join(dir, '.env')), load({}), 'empty values in .env count as unset');

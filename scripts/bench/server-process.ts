@@ -25,6 +25,8 @@ export const BENCH_SERVER_ENV: Readonly<Record<string, string>> = {
   LOG_LEVEL: 'warn',
   MAX_VIEWERS: '10000',
   MAX_CONNECTIONS_PER_IP: '10000',
+  MESSAGE_RATE_PER_S: '1000000',
+  MESSAGE_BURST: '1000000',
 };
 
 export type ServerKind = keyof typeof ENTRY;

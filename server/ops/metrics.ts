@@ -142,9 +142,14 @@ export class Metrics {
     });
   }
 
-  /** A message of `type` was delivered, `seconds` after its frame arrived. */
+  /** The relayed counter's child for each message type, bound once: `inc({type})` would hash the labels per message. */
+  private readonly relayedByType = new Map<ClientMessageType, { inc(): void }>();
+
+  /** A message of `type` was delivered, `seconds` after its frame arrived (on the relay's hot path: no allocation). */
   relayed(type: ClientMessageType, seconds: number): void {
-    this.relayedTotal.inc({ type });
+    let counter = this.relayedByType.get(type);
+    if (!counter) this.relayedByType.set(type, (counter = this.relayedTotal.labels(type)));
+    counter.inc();
     this.relayLatency.observe(seconds);
   }
 

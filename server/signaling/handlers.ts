@@ -5,7 +5,7 @@
  */
 import { chat, chatSettings } from '../chat/handlers.ts';
 import { stats } from '../ops/delivered.ts';
-import type { AddressedMessage, ClientMessage, ClientMessageType, ServerMessage } from '../protocol/messages.ts';
+import type { AddressedMessage, ClientMessage, ClientMessageOf, ClientMessageType, ServerMessage, ServerMessageOf } from '../protocol/messages.ts';
 import { ROUTES } from '../protocol/messages.ts';
 import type { Peer } from './peer.ts';
 import type { Room } from './room.ts';
@@ -20,6 +20,18 @@ const broadcastAvailable: Handler<Extract<ClientMessage, { type: 'broadcastAvail
   return true;
 };
 
+/**
+ * The relayed copy of each addressed message: its fields but `to`, and `from` stamped by the server. One object
+ * literal per type rather than a rest/spread copy: the relay's hottest line, and its output is typed.
+ */
+const STAMPED: { [T in AddressedMessage['type']]: (message: ClientMessageOf<T>, from: string) => ServerMessageOf<T> } = {
+  getBroadcast: ({ type }, from) => ({ type, from }),
+  offer: ({ type, sdp }, from) => ({ type, from, sdp }),
+  answer: ({ type, sdp }, from) => ({ type, from, sdp }),
+  iceOfferCandidate: ({ type, candidate }, from) => ({ type, from, candidate }),
+  iceAnswerCandidate: ({ type, candidate }, from) => ({ type, from, candidate }),
+};
+
 /** Relay one addressed message to one peer of the room whose role the route allows. */
 const relay: Handler<AddressedMessage> = (peer, room, message) => {
   const route = ROUTES[message.type];
@@ -28,8 +40,8 @@ const relay: Handler<AddressedMessage> = (peer, room, message) => {
     peer.fail('peer_not_found', `${message.type}: no ${route.to} ${message.to} in room ${room.name}.`);
     return false;
   }
-  const { to: _to, ...payload } = message;
-  target.send({ ...payload, from: peer.id } as ServerMessage);
+  const stamp = STAMPED[message.type] as (message: AddressedMessage, from: string) => ServerMessage;
+  target.send(stamp(message, peer.id));
   peer.log.debug({ type: message.type, to: target.id }, 'relayed');
   return true;
 };

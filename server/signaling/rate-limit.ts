@@ -49,7 +49,7 @@ export interface RateLimits {
 }
 
 /**
- * Defaults. A watcher sends `getBroadcast`, an answer and a few candidates per negotiation; a broadcaster an offer
+ * Defaults (the config's `MESSAGE_RATE_PER_S` and `MESSAGE_BURST` give the same). A watcher sends `getBroadcast`, an answer and a few candidates per negotiation; a broadcaster an offer
  * and a burst of candidates per watcher, so its budget scales with its audience and a join storm of 1,000 watchers
  * still gets every offer.
  */

@@ -34,7 +34,7 @@ export class Rooms {
     }
     peer.role = role;
     peer.room = room;
-    peer.log = peer.log.child({ role, room: name });
+    peer.bindJoin(role, name);
     if (role === 'broadcaster') {
       room.broadcaster = peer;
       room.live = false;

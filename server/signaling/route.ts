@@ -51,6 +51,8 @@ interface Connection {
   budget: MessageBudget;
   /** A `join` is being authorized (a token check) or refused: no second one. */
   joining: boolean;
+  /** Closes a connection that has not joined in time; cleared once it has joined, so it holds nothing after. */
+  joinTimer: NodeJS.Timeout;
 }
 
 /** Check the right to join, then join; a refusal is `unauthorized` after a random delay. */
@@ -61,18 +63,18 @@ function admit(peer: Peer, message: JoinMessage, conn: Connection, opts: RelayOp
     peer.fail('unauthorized');
   };
   const verdict = authorizeJoin(message, conn.from, opts.config);
-  if (verdict === null) return onJoin(peer, message, opts);
+  if (verdict === null) return onJoin(peer, message, conn, opts);
   conn.joining = true;
   if (typeof verdict === 'string') return void refuse(verdict);
   void verdict.then((reason) => {
     if (peer.socket.readyState !== peer.socket.OPEN) return;
     if (reason !== null) return refuse(reason);
     conn.joining = false;
-    onJoin(peer, message, opts);
+    onJoin(peer, message, conn, opts);
   });
 }
 
-function onJoin(peer: Peer, message: JoinMessage, opts: RelayOptions): void {
+function onJoin(peer: Peer, message: JoinMessage, conn: Connection, opts: RelayOptions): void {
   const current = message.role === 'broadcaster' ? opts.rooms.broadcasterOf(message.room) : null;
   if (current && opts.config.broadcasterTakeover === 'takeover') {
     current.fail('broadcaster_replaced');
@@ -83,6 +85,7 @@ function onJoin(peer: Peer, message: JoinMessage, opts: RelayOptions): void {
     peer.fail(room);
     return;
   }
+  clearTimeout(conn.joinTimer);
   peer.send({
     type: 'joined',
     id: peer.id,
@@ -151,8 +154,10 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
     }
   };
 
-  app.get('/ws', { websocket: true, onRequest: checkOrigin }, (socket, req) => {
-    const peer = new Peer(socket, req.log, opts.maxBufferedBytes);
+  // No security headers here (`helmet: false`): `ws` writes the 101 handshake itself, so helmet's headers never left
+  // with it; building them cost CPU on every join and stayed in memory with each connection.
+  app.get('/ws', { websocket: true, helmet: false, onRequest: checkOrigin }, (socket, req) => {
+    const peer = new Peer(socket, req.socket, req.log, opts.maxBufferedBytes);
     const metrics = opts.metrics;
     if (metrics) peer.onFail = (code) => metrics.rejected(code);
     socket.on('error', (err) => peer.log.info({ err: err.message }, 'socket error'));
@@ -166,10 +171,10 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
       from: { remoteAddress: req.socket.remoteAddress, host: req.headers.host },
       budget: new MessageBudget(() => (peer.role === 'broadcaster' ? (peer.room?.watchers.size ?? 0) : null), opts.rateLimits),
       joining: false,
+      joinTimer: setTimeout(() => {
+        if (peer.role === null) peer.fail('join_timeout');
+      }, opts.joinTimeoutMs),
     };
-    const joinTimer = setTimeout(() => {
-      if (peer.role === null) peer.fail('join_timeout');
-    }, opts.joinTimeoutMs);
     socket.on('message', (data, isBinary) => {
       try {
         const arrived = performance.now();
@@ -181,7 +186,7 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
       }
     });
     socket.on('close', (code) => {
-      clearTimeout(joinTimer);
+      clearTimeout(conn.joinTimer);
       release();
       opts.rooms.leave(peer);
       peer.log.info({ code }, 'left');

@@ -1,5 +1,8 @@
 import t from 'tap';
 import { MessageBudget, RATE_LIMITS, TokenBucket } from '../../server/signaling/rate-limit.ts';
+import { startServer } from '../helpers/server.ts';
+import { WsPeer } from '../helpers/ws-peer.ts';
+import { TEST_OPTIONS, until } from './helpers.ts';
 
 /** A clock the test moves by hand (ms). */
 function clock() {
@@ -45,4 +48,17 @@ t.test('a broadcaster: each watcher that joins adds its burst at once and its ra
   watchers = 10;
   c.advance(60_000);
   t.equal(drain(() => budget.take()), 2000, 'the capacity shrinks when watchers leave');
+});
+
+t.test('MESSAGE_RATE_PER_S and MESSAGE_BURST set the relay\'s budgets', TEST_OPTIONS, async (t) => {
+  const server = await startServer({ MESSAGE_RATE_PER_S: '0.001', MESSAGE_BURST: '5' });
+  t.teardown(() => server.close());
+  const b = await WsPeer.joined(server.wsUrl, 'budget', 'broadcaster');
+  const { peer } = await WsPeer.joined(server.wsUrl, 'budget', 'watcher');
+  for (let i = 0; i < 10; i++) peer.send({ type: 'getBroadcast', to: b.joined.id });
+  t.same(await peer.closed, { code: 1008, reason: 'rate_limited' });
+  await until(b.peer, 'watcherLeft');
+  const relayed = b.peer.received.filter((m) => m.type === 'getBroadcast').length;
+  t.equal(relayed, 4, 'a burst of 5: the join and 4 messages');
+  await b.peer.close();
 });
