@@ -8,17 +8,19 @@
  * IPC: sends `{ready: true}` once every socket has joined, waits for `"go"`, loads for `durationMs`, then sends
  * `{messages, wallMs, rttMs}` (relayed messages counted on arrival, round-trip times in ms) and exits.
  */
+import { z } from 'zod';
 import { fakeCandidate } from '../simulate/fake-sdp.ts';
 import { openJoined } from './ws-client.ts';
 
-interface Args {
-  wsUrl: string;
-  pairs: number;
-  window: number;
-  durationMs: number;
-}
+/** The arguments relay.ts passes as JSON in argv[2]. */
+const Args = z.object({
+  wsUrl: z.string(),
+  pairs: z.number().int().positive(),
+  window: z.number().int().positive(),
+  durationMs: z.number().positive(),
+});
 
-const args = JSON.parse(process.argv[2] ?? '{}') as Args;
+const args = Args.parse(JSON.parse(process.argv[2] ?? '{}'));
 
 const candidate = { candidate: fakeCandidate(1), sdpMid: '0', sdpMLineIndex: 0 };
 let running = false;
