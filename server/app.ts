@@ -58,6 +58,9 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   const app = Fastify({
     logger: opts.logger ?? loggerOptions(config),
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
+    // On close, destroy every HTTP connection, not only idle keep-alive ones: a browser's pre-opened connection that
+    // never sent a request would otherwise hold the shutdown open (WebSockets get their 1001 in preClose).
+    forceCloseConnections: true,
   });
   const rooms = new Rooms(config.maxViewers);
   const metrics = new Metrics(rooms, () => app.websocketServer?.clients.size ?? 0);
