@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages OnAir's tests use, when they are missing: Debian's `chromium` (driven by puppeteer),
-# `coturn` (the TURN server of the TURN end-to-end test), `iproute2` (the tests' private loopback-only network
-# namespace), `openssl` (a self-signed certificate for the HTTPS test) and `ffmpeg` (the fake camera clip of the
+# `coturn` (the TURN server of the TURN end-to-end test), `janus` (Janus WebRTC Server, the SFU a room escalates to),
+# `iproute2` (the tests' private network namespace and its veth pair), `openssl` (a self-signed certificate for the HTTPS test) and `ffmpeg` (the fake camera clip of the
 # simulator's and the benchmark's Chromium broadcaster). Runs apt-get when it can (root, apt present); otherwise prints what to install and fails.
 # PUPPETEER_EXECUTABLE_PATH or CHROME_PATH name another Chromium.
 set -euo pipefail
@@ -15,16 +15,26 @@ command -v turnserver >/dev/null 2>&1 || need+=(coturn)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v janus >/dev/null 2>&1 || need+=(janus)
 
-[ ${#need[@]} -eq 0 ] && exit 0
+# Debian's janus package enables janus.service, whose stock config listens on every interface (HTTP 8088,
+# WebSocket 8188) with no API secret. OnAir runs its own Janus with its own config: stop and disable the package's.
+stop_packaged_janus() {
+  command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] || return 0
+  systemctl list-unit-files janus.service >/dev/null 2>&1 || return 0
+  systemctl disable --now janus.service >/dev/null 2>&1 || echo "onair: could not stop/disable janus.service; do it by hand" >&2
+}
+
+if [ ${#need[@]} -eq 0 ]; then stop_packaged_janus; exit 0; fi
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "onair: installing system packages: ${need[*]}" >&2
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  stop_packaged_janus
 else
   echo "onair: missing system packages: ${need[*]}" >&2
   echo "  Debian/Ubuntu: sudo apt-get install -y ${need[*]}" >&2
-  echo "  Or point PUPPETEER_EXECUTABLE_PATH (or CHROME_PATH) at a Chromium and put coturn's turnserver on PATH." >&2
+  echo "  Or point PUPPETEER_EXECUTABLE_PATH (or CHROME_PATH) at a Chromium and put coturn's turnserver and janus on PATH." >&2
   exit 1
 fi

@@ -37,6 +37,23 @@ const metricsAllow = z
       .refine((list) => list.length === 1 || !list.some((e) => e === 'off' || e === 'all'), '"off" and "all" stand alone'),
   );
 
+/** A comma list of non-empty entries, trimmed (`JANUS_INTERFACE`, `JANUS_NAT_1_1`). */
+const commaList = (entry: z.ZodString, max: number) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((e) => e.trim()).filter(Boolean))
+    .pipe(z.array(entry).min(1).max(max));
+
+/** `JANUS_RTP_PORT_RANGE`: `min-max`, both 1024–65535, min ≤ max. */
+const portRange = z
+  .string()
+  .regex(/^\d{1,5}-\d{1,5}$/, 'use min-max, e.g. 20000-40000')
+  .transform((s) => {
+    const [min, max] = s.split('-').map(Number) as [number, number];
+    return { min, max };
+  })
+  .refine((r) => r.min >= 1024 && r.max <= 65535 && r.min <= r.max, 'ports 1024-65535, min <= max');
+
 const EnvSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -65,6 +82,14 @@ const EnvSchema = z
     MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     MESSAGE_RATE_PER_S: z.coerce.number().positive().max(1e9).default(50),
     MESSAGE_BURST: z.coerce.number().int().min(1).max(1e9).default(200),
+    SFU: z.enum(['auto', 'janus', 'off']).default('auto'),
+    JANUS_URL: z.string().max(512).regex(/^wss?:\/\/[^\s]+$/, 'a ws:// or wss:// URL').optional(),
+    JANUS_API_SECRET: z.string().min(16, 'use at least 16 characters').max(512).optional(),
+    JANUS_ADMIN_KEY: z.string().min(16, 'use at least 16 characters').max(512).optional(),
+    MESH_MAX_VIEWERS: z.coerce.number().int().min(0).max(1_000_000).default(4),
+    JANUS_RTP_PORT_RANGE: portRange.optional(),
+    JANUS_INTERFACE: commaList(z.string().max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'an interface name or address prefix'), 16).optional(),
+    JANUS_NAT_1_1: commaList(z.string().refine((a) => isIP(a) !== 0, 'each entry is an IP address'), 8).optional(),
   })
   .superRefine((env, ctx) => {
     const staticCreds = env.TURN_USERNAME !== undefined || env.TURN_CREDENTIAL !== undefined;
@@ -80,6 +105,12 @@ const EnvSchema = z
     if ((env.TURN_SECRET || staticCreds) && env.TURN_URLS.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['TURN_URLS'], message: 'TURN credentials are set but TURN_URLS is empty' });
     }
+    if (env.JANUS_URL && !(env.JANUS_API_SECRET && env.JANUS_ADMIN_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['JANUS_URL'], message: 'an external Janus needs JANUS_API_SECRET and JANUS_ADMIN_KEY' });
+    }
+    if (!env.JANUS_URL && (env.JANUS_API_SECRET || env.JANUS_ADMIN_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['JANUS_API_SECRET'], message: 'JANUS_API_SECRET and JANUS_ADMIN_KEY go with JANUS_URL (a managed Janus gets fresh ones)' });
+    }
     if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) {
       ctx.addIssue({ code: 'custom', path: ['TLS_KEY'], message: 'TLS_CERT and TLS_KEY go together' });
     }
@@ -89,6 +120,22 @@ const EnvSchema = z
 export type TurnConfig =
   | { urls: readonly string[]; mode: 'static'; username: string; credential: string }
   | { urls: readonly string[]; mode: 'secret'; secret: string; ttlSeconds: number };
+
+/**
+ * The SFU (Janus WebRTC Server) a room escalates to. `mode`: `auto` uses `external` if set, else a managed Janus
+ * when the `janus` binary is installed, else mesh only; `janus` requires one (external or managed); `off`: mesh only.
+ */
+export interface SfuConfig {
+  readonly mode: 'auto' | 'janus' | 'off';
+  /** An external Janus's API WebSocket (`janus-protocol`), its `api_secret` and VideoRoom `admin_key`; null: none. */
+  readonly external: { readonly url: string; readonly apiSecret: string; readonly adminKey: string } | null;
+  /** What a managed Janus needs on a public host: UDP port range, ICE interfaces, 1:1 NAT public addresses. */
+  readonly managed: {
+    readonly rtpPortRange: { readonly min: number; readonly max: number } | null;
+    readonly iceInterfaces: readonly string[];
+    readonly nat11: readonly string[];
+  };
+}
 
 /** The whole configuration. Durations carry their unit in the name. */
 export interface Config {
@@ -120,6 +167,10 @@ export interface Config {
    * per watcher in its room.
    */
   readonly messageRate: { readonly ratePerS: number; readonly burst: number };
+  /** The SFU rooms escalate to. */
+  readonly sfu: SfuConfig;
+  /** Watchers a room serves peer to peer; one more escalates it to the SFU (when there is one). 0 = SFU from the first. */
+  readonly meshMaxViewers: number;
 }
 
 /** Thrown by {@link loadConfig} when a variable is invalid; `variable` names it. */
@@ -193,5 +244,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsAllow: Object.freeze(e.METRICS_ALLOW),
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     messageRate: Object.freeze({ ratePerS: e.MESSAGE_RATE_PER_S, burst: e.MESSAGE_BURST }),
+    sfu: Object.freeze({
+      mode: e.SFU,
+      external: e.JANUS_URL && e.JANUS_API_SECRET && e.JANUS_ADMIN_KEY ? Object.freeze({ url: e.JANUS_URL, apiSecret: e.JANUS_API_SECRET, adminKey: e.JANUS_ADMIN_KEY }) : null,
+      managed: Object.freeze({
+        rtpPortRange: e.JANUS_RTP_PORT_RANGE ? Object.freeze(e.JANUS_RTP_PORT_RANGE) : null,
+        iceInterfaces: Object.freeze(e.JANUS_INTERFACE ?? []),
+        nat11: Object.freeze(e.JANUS_NAT_1_1 ?? []),
+      }),
+    }),
+    meshMaxViewers: e.MESH_MAX_VIEWERS,
   });
 }

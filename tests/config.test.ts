@@ -36,6 +36,8 @@ t.test('defaults', async (t) => {
     metricsAllow: ['loopback'],
     maxEventLoopDelayMs: 1000,
     messageRate: { ratePerS: 50, burst: 200 },
+    sfu: { mode: 'auto', external: null, managed: { rtpPortRange: null, iceInterfaces: [], nat11: [] } },
+    meshMaxViewers: 4,
   });
   t.same(load({ PORT: '', LOG_LEVEL: '', TURN_URLS: '' }), load({}), 'empty values count as unset');
 });
@@ -168,13 +170,43 @@ t.test('a .env file is read, but the real environment wins', async (t) => {
 
 t.test('.env.example lists every variable, and copied as .env it gives the defaults', async (t) => {
   const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
-  const listed = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
+  const listed = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
   t.same(listed.sort(), [
     'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'MAX_EVENT_LOOP_DELAY_MS', 'MAX_VIEWERS', 'METRICS_ALLOW', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
     'TURN_CREDENTIAL', 'TURN_SECRET', 'TURN_TTL_S', 'TURN_URLS', 'TURN_USERNAME',
     'ALLOWED_ORIGINS', 'BROADCASTER_TAKEOVER', 'BROADCAST_SECRET', 'MAX_CONNECTIONS_PER_IP', 'WATCH_SECRET',
     'MESSAGE_BURST', 'MESSAGE_RATE_PER_S',
+    'SFU', 'JANUS_URL', 'JANUS_API_SECRET', 'JANUS_ADMIN_KEY', 'MESH_MAX_VIEWERS', 'JANUS_RTP_PORT_RANGE', 'JANUS_INTERFACE', 'JANUS_NAT_1_1',
   ].sort());
   const dir = t.testdir({ '.env': example });
   t.same(loadConfig({}, join(dir, '.env')), load({}), 'empty values in .env count as unset');
+});
+
+t.test('SFU: mode, an external Janus, a managed one\'s public-host settings', async (t) => {
+  const secret = 's'.repeat(16);
+  const key = 'k'.repeat(16);
+  t.equal(load({ SFU: 'off' }).sfu.mode, 'off');
+  t.equal(load({ SFU: 'janus' }).sfu.mode, 'janus');
+  t.same(load({ JANUS_URL: 'ws://127.0.0.1:8188', JANUS_API_SECRET: secret, JANUS_ADMIN_KEY: key }).sfu.external, { url: 'ws://127.0.0.1:8188', apiSecret: secret, adminKey: key });
+  t.same(load({ JANUS_RTP_PORT_RANGE: '20000-40000', JANUS_INTERFACE: 'eth0, eth1', JANUS_NAT_1_1: '203.0.113.7' }).sfu.managed, {
+    rtpPortRange: { min: 20000, max: 40000 },
+    iceInterfaces: ['eth0', 'eth1'],
+    nat11: ['203.0.113.7'],
+  });
+  t.equal(load({ MESH_MAX_VIEWERS: '0' }).meshMaxViewers, 0, 'MESH_MAX_VIEWERS=0: the SFU from the first watcher');
+  t.ok(Object.isFrozen(load({}).sfu.managed), 'frozen');
+});
+
+t.test('SFU: bad values are refused, naming the variable', async (t) => {
+  refuses(t, { SFU: 'mediasoup' }, 'SFU');
+  refuses(t, { JANUS_URL: 'http://127.0.0.1:8088', JANUS_API_SECRET: 's'.repeat(16), JANUS_ADMIN_KEY: 'k'.repeat(16) }, 'JANUS_URL');
+  refuses(t, { JANUS_URL: 'ws://127.0.0.1:8188' }, 'JANUS_URL');
+  refuses(t, { JANUS_API_SECRET: 's'.repeat(16) }, 'JANUS_API_SECRET');
+  refuses(t, { JANUS_URL: 'ws://127.0.0.1:8188', JANUS_API_SECRET: 'short', JANUS_ADMIN_KEY: 'k'.repeat(16) }, 'JANUS_API_SECRET');
+  refuses(t, { MESH_MAX_VIEWERS: '-1' }, 'MESH_MAX_VIEWERS');
+  refuses(t, { JANUS_RTP_PORT_RANGE: '40000-20000' }, 'JANUS_RTP_PORT_RANGE');
+  refuses(t, { JANUS_RTP_PORT_RANGE: '80-90' }, 'JANUS_RTP_PORT_RANGE');
+  refuses(t, { JANUS_RTP_PORT_RANGE: '20000' }, 'JANUS_RTP_PORT_RANGE');
+  refuses(t, { JANUS_INTERFACE: 'eth0;rm' }, 'JANUS_INTERFACE');
+  refuses(t, { JANUS_NAT_1_1: 'example.com' }, 'JANUS_NAT_1_1');
 });
