@@ -1,0 +1,165 @@
+/**
+ * One Janus VideoRoom handle as one peer connection on Janus's side: a publisher (the broadcaster's upload) or a
+ * subscriber (one watcher's download). Each wraps a janode handle, belongs to one connection generation, trickles
+ * ICE candidates both ways (RFC 8838) and is left exactly once (`detach`, which also hangs up its PeerConnection), so
+ * no handle outlives its peer. Janus refusals reject with {@link SfuError}s.
+ *
+ * Events: `candidate` (a Janus ICE candidate, or null at its end of candidates: Janus mostly puts its candidates in
+ * its SDP, half-trickle), `webrtcup` (ICE and DTLS are up), `hangup` (reason), `closed` (left, or the connection
+ * generation died; after it the peer is unusable).
+ */
+import { EventEmitter } from 'node:events';
+import Janode, { type JanusCandidate } from 'janode';
+import type { VideoRoomHandle } from 'janode/plugins/videoroom';
+import { fromJanusError, SfuError } from './errors.ts';
+import { withTimeout, type JanusConnection } from './janus-connection.ts';
+
+/** An SDP offer or answer (RFC 8829 JSEP) as pages send it. */
+export interface SessionDescription {
+  type: 'offer' | 'answer';
+  sdp: string;
+}
+
+/** A trickled ICE candidate as `RTCIceCandidateInit` carries it. */
+export interface IceCandidate {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+}
+
+export interface JanusPeerEvents {
+  candidate: [candidate: IceCandidate | null];
+  webrtcup: [];
+  hangup: [reason: string];
+  closed: [];
+}
+
+/** How long one Janus request may take before the SFU counts as unavailable, ms. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+/** Run a janode call with a timeout; its rejection becomes an {@link SfuError}. */
+export async function janusCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await withTimeout(call(), REQUEST_TIMEOUT_MS, what);
+  } catch (err) {
+    throw fromJanusError(err);
+  }
+}
+
+/** What publishers and subscribers share: trickle, events, leave. */
+export class JanusPeer extends EventEmitter<JanusPeerEvents> {
+  protected readonly handle: VideoRoomHandle;
+  readonly #connection: JanusConnection;
+  readonly #generation: number;
+  #closed = false;
+  readonly #onDown = ({ generation }: { generation: number }) => {
+    if (generation === this.#generation) this.#close();
+  };
+
+  constructor(connection: JanusConnection, handle: VideoRoomHandle, generation: number) {
+    super();
+    this.handle = handle;
+    this.#connection = connection;
+    this.#generation = generation;
+    connection.on('down', this.#onDown);
+    handle.on(Janode.EVENT.HANDLE_TRICKLE, (c: { completed?: boolean; candidate?: string; sdpMid?: string; sdpMLineIndex?: number }) =>
+      this.emit('candidate', c.completed ? null : { candidate: c.candidate ?? '', sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }),
+    );
+    handle.on(Janode.EVENT.HANDLE_WEBRTCUP, () => this.emit('webrtcup'));
+    handle.on(Janode.EVENT.HANDLE_HANGUP, (e: { reason?: string }) => this.emit('hangup', e.reason ?? 'hangup'));
+    handle.once(Janode.EVENT.HANDLE_DETACHED, () => this.#close());
+    if (connection.generation !== generation || connection.state !== 'up') this.#close();
+  }
+
+  /** True once left or once its connection generation died. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Janus's handle id (for logs and the Admin API). */
+  get handleId(): number {
+    return this.handle.id;
+  }
+
+  /**
+   * Give Janus one of the remote peer's ICE candidates, or null for its end of candidates.
+   * @throws SfuError `sfu_unavailable` when closed; Janus refusals as their codes
+   */
+  async trickle(candidate: IceCandidate | null): Promise<void> {
+    this.assertOpen();
+    const c: JanusCandidate = candidate
+      ? { candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? null, sdpMLineIndex: candidate.sdpMLineIndex ?? null }
+      : { completed: true };
+    await janusCall('trickle', () => this.handle.trickle(c));
+  }
+
+  /** Detach the handle (Janus hangs its PeerConnection up and frees it). Idempotent; never throws. */
+  async leave(): Promise<void> {
+    if (this.#closed) return;
+    this.#close();
+    await withTimeout(this.handle.detach(), REQUEST_TIMEOUT_MS, 'detach').catch(() => {});
+  }
+
+  /** @throws SfuError `sfu_unavailable` if this peer is closed */
+  protected assertOpen(): void {
+    if (this.#closed) throw new SfuError('sfu_unavailable', { detail: 'this Janus peer is closed' });
+  }
+
+  #close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#connection.off('down', this.#onDown);
+    this.emit('closed');
+  }
+}
+
+/** The broadcaster's one upload into a Janus room. */
+export class JanusPublisher extends JanusPeer {
+  /** Janus's answer to the broadcaster's offer. */
+  readonly answer: SessionDescription;
+  /** This publisher's feed id in its room (what subscribers subscribe to). */
+  readonly feed: string;
+
+  constructor(connection: JanusConnection, handle: VideoRoomHandle, generation: number, answer: SessionDescription, feed: string) {
+    super(connection, handle, generation);
+    this.answer = answer;
+    this.feed = feed;
+  }
+}
+
+/** A simulcast layer index as Janus's VideoRoom names it: 0 lowest resolution … 2 highest. */
+export type Substream = 0 | 1 | 2;
+
+/** One watcher's download from a Janus room: Janus offers, the watcher answers. */
+export class JanusSubscriber extends JanusPeer {
+  /** Janus's offer to the watcher (Janus always offers to subscribers). */
+  readonly offer: SessionDescription;
+  readonly #videoMid: string | null;
+
+  constructor(connection: JanusConnection, handle: VideoRoomHandle, generation: number, offer: SessionDescription, videoMid: string | null) {
+    super(connection, handle, generation);
+    this.offer = offer;
+    this.#videoMid = videoMid;
+  }
+
+  /**
+   * Give Janus the watcher's answer; media flows once ICE and DTLS are up (`webrtcup`).
+   * @throws SfuError (`sfu_bad_sdp` for an answer Janus cannot use)
+   */
+  async start(answer: SessionDescription): Promise<void> {
+    this.assertOpen();
+    if (answer.type !== 'answer') throw new SfuError('sfu_bad_sdp', { detail: 'a subscriber starts with an answer' });
+    await janusCall('start', () => this.handle.start({ jsep: { type: 'answer', sdp: answer.sdp } }));
+  }
+
+  /**
+   * Pick the simulcast layer this watcher receives (Janus switches at the next keyframe, which it asks for).
+   * @throws SfuError `sfu_refused` when the subscription has no video
+   */
+  async configureSubstream(substream: Substream): Promise<void> {
+    this.assertOpen();
+    const mid = this.#videoMid;
+    if (mid === null) throw new SfuError('sfu_refused', { detail: 'no video stream to configure' });
+    await janusCall('configure', () => this.handle.configure({ streams: [{ mid, substream }] }));
+  }
+}
