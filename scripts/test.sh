@@ -3,7 +3,9 @@
 # Extra arguments go to tap (e.g. `npm test -- tests/signaling`).
 #
 # Where the OS allows it (root, or unprivileged user namespaces), the tests run in a private network namespace that
-# has only loopback: no WebRTC candidate, STUN request or mDNS query can reach any address but 127.0.0.1 / ::1.
+# has loopback and one veth pair of its own (onair0 10.77.0.1/24 <-> onair1, both ends inside the namespace): no
+# WebRTC candidate, STUN request or mDNS query can leave it. Janus never gathers ICE candidates on loopback (hard-coded
+# in its ice.c), so the SFU tests use onair0; traffic to 10.77.0.1 stays inside the namespace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +30,11 @@ mkdir -p tmp
 out=tmp/tap-output.txt
 run=(node_modules/.bin/tap --reporter=tap ${args[@]+"${args[@]}"})
 if [ "${ONAIR_TEST_NETNS:-1}" = 1 ] && unshare --net --map-root-user true 2>/dev/null; then
-  unshare --net --map-root-user -- bash -c 'ip link set lo up && exec "$@"' _ "${run[@]}" | tee "$out" && status=0 || status=${PIPESTATUS[0]}
+  unshare --net --map-root-user -- bash -c '
+    ip link set lo up
+    { ip link add onair0 type veth peer name onair1 && ip addr add 10.77.0.1/24 dev onair0 &&
+      ip link set onair0 up && ip link set onair1 up; } || echo "onair: no veth pair in the test namespace; SFU tests skip" >&2
+    exec "$@"' _ "${run[@]}" | tee "$out" && status=0 || status=${PIPESTATUS[0]}
 else
   echo "onair: no private network namespace here; tests run on the host's loopback" >&2
   "${run[@]}" | tee "$out" && status=0 || status=${PIPESTATUS[0]}

@@ -126,7 +126,8 @@ export class JanusClient {
   }
 
   /**
-   * Subscribe one watcher to `feed` in `room`: Janus offers; pass the watcher's answer to `start`.
+   * Subscribe one watcher to `feed` in `room`: Janus offers; pass the watcher's answer to `start`. The publisher's
+   * media must be up first (`publisher.whenUp()`).
    *
    * @param substream the simulcast layer to start with (default: Janus's, the highest)
    * @throws SfuError (`sfu_room_not_found`, `sfu_feed_not_found`...)

@@ -52,6 +52,7 @@ export class JanusPeer extends EventEmitter<JanusPeerEvents> {
   readonly #connection: JanusConnection;
   readonly #generation: number;
   #closed = false;
+  #webrtcUp = false;
   readonly #onDown = ({ generation }: { generation: number }) => {
     if (generation === this.#generation) this.#close();
   };
@@ -65,7 +66,10 @@ export class JanusPeer extends EventEmitter<JanusPeerEvents> {
     handle.on(Janode.EVENT.HANDLE_TRICKLE, (c: { completed?: boolean; candidate?: string; sdpMid?: string; sdpMLineIndex?: number }) =>
       this.emit('candidate', c.completed ? null : { candidate: c.candidate ?? '', sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }),
     );
-    handle.on(Janode.EVENT.HANDLE_WEBRTCUP, () => this.emit('webrtcup'));
+    handle.on(Janode.EVENT.HANDLE_WEBRTCUP, () => {
+      this.#webrtcUp = true;
+      this.emit('webrtcup');
+    });
     handle.on(Janode.EVENT.HANDLE_HANGUP, (e: { reason?: string }) => this.emit('hangup', e.reason ?? 'hangup'));
     handle.once(Janode.EVENT.HANDLE_DETACHED, () => this.#close());
     if (connection.generation !== generation || connection.state !== 'up') this.#close();
@@ -74,6 +78,28 @@ export class JanusPeer extends EventEmitter<JanusPeerEvents> {
   /** True once left or once its connection generation died. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * Resolve once ICE and DTLS are up between Janus and the remote peer (at once if they are). A publisher's feed can
+   * be subscribed to only from then on (Janus answers 428 "No such feed" before).
+   * @throws SfuError `sfu_unavailable` if the peer closes first
+   */
+  async whenUp(): Promise<void> {
+    if (this.#webrtcUp) return;
+    this.assertOpen();
+    await new Promise<void>((resolve, reject) => {
+      const onUp = () => {
+        this.off('closed', onClosed);
+        resolve();
+      };
+      const onClosed = () => {
+        this.off('webrtcup', onUp);
+        reject(new SfuError('sfu_unavailable', { detail: 'closed before its media was up' }));
+      };
+      this.once('webrtcup', onUp);
+      this.once('closed', onClosed);
+    });
   }
 
   /** Janus's handle id (for logs and the Admin API). */
