@@ -125,18 +125,24 @@ export async function startManagedJanus(options: ManagedJanusOptions): Promise<M
     await new Promise<void>((resolve, reject) => {
       let listening = 0;
       const timer = setTimeout(() => fail(new Error(`Janus was not ready within ${readyTimeoutMs} ms`)), readyTimeoutMs);
-      const fail = (err: Error) => {
+      const settle = () => {
         clearTimeout(timer);
+        proc.off('error', onError);
+        proc.off('exit', onExit);
+      };
+      const fail = (err: Error) => {
+        settle();
         proc.kill('SIGKILL');
         reject(err);
       };
-      proc.once('error', (err) => fail(new Error(`cannot run ${binary} (apt-get install janus): ${err.message}`)));
-      proc.once('exit', (code, signal) => fail(new Error(`Janus exited (${code ?? signal}) before it was ready`)));
+      const onError = (err: Error) => fail(new Error(`cannot run ${binary} (apt-get install janus): ${err.message}`));
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => fail(new Error(`Janus exited (${code ?? signal}) before it was ready`));
+      proc.once('error', onError);
+      proc.once('exit', onExit);
       const onLine = (line: string) => {
         logLine(line);
         if (/Websockets server started \(port \d+\)/.test(line) && ++listening === wanted) {
-          clearTimeout(timer);
-          proc.removeAllListeners('exit');
+          settle();
           resolve();
         }
       };
