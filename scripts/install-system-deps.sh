@@ -19,10 +19,15 @@ command -v janus >/dev/null 2>&1 || need+=(janus)
 
 # Debian's janus package enables janus.service, whose stock config listens on every interface (HTTP 8088,
 # WebSocket 8188) with no API secret. OnAir runs its own Janus with its own config: stop and disable the package's.
+# Without systemd, the package's SysV script may have started it (unless policy-rc.d forbade it): stop and disable it.
 stop_packaged_janus() {
-  command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] || return 0
-  systemctl list-unit-files janus.service >/dev/null 2>&1 || return 0
-  systemctl disable --now janus.service >/dev/null 2>&1 || echo "onair: could not stop/disable janus.service; do it by hand" >&2
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    systemctl is-enabled --quiet janus.service 2>/dev/null || systemctl is-active --quiet janus.service 2>/dev/null || return 0
+    systemctl disable --now janus.service >/dev/null 2>&1 || echo "onair: could not stop/disable janus.service; do it by hand" >&2
+  elif [ "${1:-}" = installed ] && [ -x /etc/init.d/janus ]; then
+    /etc/init.d/janus stop >/dev/null 2>&1 || true
+    command -v update-rc.d >/dev/null 2>&1 && update-rc.d janus disable >/dev/null 2>&1 || true
+  fi
 }
 
 if [ ${#need[@]} -eq 0 ]; then stop_packaged_janus; exit 0; fi
@@ -31,7 +36,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "onair: installing system packages: ${need[*]}" >&2
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  stop_packaged_janus
+  stop_packaged_janus installed
 else
   echo "onair: missing system packages: ${need[*]}" >&2
   echo "  Debian/Ubuntu: sudo apt-get install -y ${need[*]}" >&2
