@@ -13,7 +13,7 @@ import { loggerOptions } from './logger.ts';
 import { registerHealth } from './ops/health.ts';
 import { Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
-import { CLOSE } from './protocol/errors.ts';
+import { CLOSE } from '../protocol/errors.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { RateLimits } from './signaling/rate-limit.ts';
 import { relayRoute } from './signaling/route.ts';

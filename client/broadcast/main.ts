@@ -4,7 +4,7 @@
  * announces `broadcastAvailable`; stopping leaves it, which ends the broadcast for every watcher. While live, the
  * page reports its per-watcher stats to the server every {@link STATS_REPORT_MS} (`stats`, for `/metrics`).
  */
-import { ProtocolError } from '../../server/protocol/errors.ts';
+import { ProtocolError } from '../../protocol/errors.ts';
 import { rtcConfiguration } from '../shared/candidates.ts';
 import { ChatPanel, pageChatElements } from '../shared/chat.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';

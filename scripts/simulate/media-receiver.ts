@@ -5,7 +5,7 @@
  * (draft-alvestrand-rmcat-remb-03) every few hundred ms.
  */
 import nodeDataChannel, { type PeerConnection, type RTCPeerConnectionState, type Track } from 'node-datachannel';
-import type { IceCandidate, IceServer } from '../../server/protocol/messages.ts';
+import type { IceCandidate, IceServer } from '../../protocol/messages.ts';
 import { WatcherError } from './errors.ts';
 import { toNodeDataChannelIceServers } from './ice-servers.ts';
 import { retainTrack } from './native.ts';

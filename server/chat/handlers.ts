@@ -3,7 +3,7 @@
  * on and the sender is within its rate limit, stamps the sender's id, role and the time, keeps it in the room's
  * history and sends it to everyone in the room (the sender included). Only the broadcaster turns chat on or off.
  */
-import type { ClientMessageOf } from '../protocol/messages.ts';
+import type { ClientMessageOf } from '../../protocol/messages.ts';
 import type { Peer } from '../signaling/peer.ts';
 import type { Room } from '../signaling/room.ts';
 import { takeChatToken } from './rate-limit.ts';

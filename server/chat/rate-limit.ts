@@ -3,7 +3,7 @@
  * messages refilled at {@link LIMITS.chatPerMinute} per minute. Separate from the per-connection budget on all
  * messages (`server/signaling/rate-limit.ts`).
  */
-import { LIMITS } from '../protocol/messages.ts';
+import { LIMITS } from '../../protocol/messages.ts';
 import { TokenBucket } from '../signaling/rate-limit.ts';
 
 const buckets = new WeakMap<object, TokenBucket>();

@@ -2,7 +2,7 @@
  * What a broadcaster delivers to its watchers, from the per-watcher `getStats()` figures its page reports in
  * `stats` messages: the peer-to-peer media made observable on the server (`/metrics`, `/api/rooms`).
  */
-import type { ClientMessageOf, WatcherStats } from '../protocol/messages.ts';
+import type { ClientMessageOf, WatcherStats } from '../../protocol/messages.ts';
 import type { Peer } from '../signaling/peer.ts';
 import type { Room } from '../signaling/room.ts';
 

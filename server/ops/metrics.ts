@@ -5,8 +5,8 @@
  * `room="_other"`, so a flood of rooms cannot blow up the cardinality.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ErrorCode } from '../protocol/errors.ts';
-import type { ClientMessageType } from '../protocol/messages.ts';
+import type { ErrorCode } from '../../protocol/errors.ts';
+import type { ClientMessageType } from '../../protocol/messages.ts';
 import type { Room } from '../signaling/room.ts';
 import type { Rooms } from '../signaling/rooms.ts';
 

@@ -5,8 +5,8 @@
  */
 import { chat, chatSettings } from '../chat/handlers.ts';
 import { stats } from '../ops/delivered.ts';
-import type { AddressedMessage, ClientMessage, ClientMessageOf, ClientMessageType, ServerMessage, ServerMessageOf } from '../protocol/messages.ts';
-import { ROUTES } from '../protocol/messages.ts';
+import type { AddressedMessage, ClientMessage, ClientMessageOf, ClientMessageType, ServerMessage, ServerMessageOf } from '../../protocol/messages.ts';
+import { ROUTES } from '../../protocol/messages.ts';
 import type { Peer } from './peer.ts';
 import type { Room } from './room.ts';
 

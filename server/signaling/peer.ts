@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import WebSocket from 'ws';
-import { ERRORS, type ErrorCode } from '../protocol/errors.ts';
-import type { Role, ServerMessage } from '../protocol/messages.ts';
+import { ERRORS, type ErrorCode } from '../../protocol/errors.ts';
+import type { Role, ServerMessage } from '../../protocol/messages.ts';
 import type { Room } from './room.ts';
 
 /** Errors a connection may cause before it is closed with `protocol_violation`. */

@@ -4,7 +4,7 @@
  */
 import { RoomChat } from '../chat/room-chat.ts';
 import type { Delivered } from '../ops/delivered.ts';
-import type { ServerMessage } from '../protocol/messages.ts';
+import type { ServerMessage } from '../../protocol/messages.ts';
 import type { Peer } from './peer.ts';
 
 /** The shortest gap between two `viewerCount` messages to a room, in ms (a join storm sends a few, not thousands). */

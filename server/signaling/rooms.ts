@@ -1,8 +1,8 @@
 /**
  * The registry of rooms: joining and leaving, and what the rest of the room is told when a peer comes or goes.
  */
-import type { ErrorCode } from '../protocol/errors.ts';
-import type { Role } from '../protocol/messages.ts';
+import type { ErrorCode } from '../../protocol/errors.ts';
+import type { Role } from '../../protocol/messages.ts';
 import { roomIsFull } from './capacity.ts';
 import type { Peer } from './peer.ts';
 import { Room } from './room.ts';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { takeChatToken } from '../../server/chat/rate-limit.ts';
-import { LIMITS } from '../../server/protocol/messages.ts';
+import { LIMITS } from '../../protocol/messages.ts';
 
 t.test('a burst per sender, then refused; each sender has its own bucket', async (t) => {
   const a = {};
