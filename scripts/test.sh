@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-system-deps.sh
-node_modules/.bin/tsc -p tsconfig.json
+node_modules/.bin/tsc -b
 npm run build --silent
 node_modules/.bin/tap build >/dev/null
 

@@ -147,11 +147,3 @@ openSource()
     show('idle', 'Off air');
   })
   .catch((err: unknown) => reportError(new Error(`Camera unavailable: ${err instanceof Error ? err.message : String(err)}`)));
-
-declare global {
-  interface Window {
-    onair:
-      | { peerConnections(): RTCPeerConnection[]; stream(): MediaStream; adaptation(): AdaptationSnapshot | null; restartIce(): Promise<void> }
-      | { peerConnection(): RTCPeerConnection | null; timings(): import('../watch/timings.ts').Timings };
-  }
-}
