@@ -10,7 +10,7 @@ import { ChatPanel, pageChatElements } from '../shared/chat.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
 import { relayUrl, SignalingClient } from '../shared/signaling.ts';
 import { joinToken } from '../shared/token.ts';
-import { AdaptationLoop, type AdaptationSnapshot } from './adaptation-loop.ts';
+import { AdaptationLoop } from './adaptation-loop.ts';
 import { Audience } from './audience.ts';
 import { AudiencePanel } from './audience-panel.ts';
 import { setUpControls } from './controls.ts';

@@ -4,7 +4,7 @@
  * the same browser (no server, no page load) from creating them to the first frame playing. The watch page's
  * `window.onair.timings()` (ms since navigation start) gives the breakdown when the page provides it.
  */
-import type { Browser, Page } from 'puppeteer';
+import type { Browser } from 'puppeteer';
 import { firstFrameShown, joinTimings, twoPeerConnectionFloor } from '../in-page/watch-page.ts';
 import { startChromiumBroadcaster } from '../simulate/chromium-broadcaster.ts';
 import { distribution, type Distribution } from '../simulate/percentiles.ts';

@@ -23,6 +23,11 @@ export function liveOrError(): string | false {
   return ['live', 'error'].includes(state) ? state : false;
 }
 
+/** The status line the page shows (`#status`). */
+export function statusText(): string {
+  return document.getElementById('status')?.textContent ?? '';
+}
+
 /** The video `outbound-rtp` stats of every peer connection of the page (`window.onair.peerConnections()`). */
 export async function senderStats(): Promise<SenderStats[]> {
   const onair = (window as unknown as { onair: { peerConnections(): RTCPeerConnection[] } }).onair;

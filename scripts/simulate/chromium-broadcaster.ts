@@ -4,7 +4,7 @@
  * senders' WebRTC stats (W3C webrtc-stats `outbound-rtp`) and the CPU time of Chromium's whole process tree.
  */
 import type { Browser, Page } from 'puppeteer';
-import { liveOrError, senderStats, startEnabled, type SenderStats } from '../in-page/broadcaster-page.ts';
+import { liveOrError, senderStats, startEnabled, statusText, type SenderStats } from '../in-page/broadcaster-page.ts';
 import { launchChromium, type LaunchedChromium } from '../lib/chromium.ts';
 import { testClip } from '../lib/clip.ts';
 import { processTreeCpuMs } from '../lib/proc.ts';
@@ -45,7 +45,7 @@ async function goLive(page: Page, url: string, timeoutMs: number): Promise<void>
   await page.click('#start');
   const state = await page.waitForFunction(liveOrError, { ...POLL, timeout: timeoutMs });
   if ((await state.jsonValue()) !== 'live') {
-    const text = await page.$eval('#status', (e) => e.textContent ?? '');
+    const text = await page.evaluate(statusText);
     throw new WatcherError('broadcaster_failed', `the broadcaster page did not go live: ${text}`);
   }
 }

@@ -48,7 +48,7 @@ export interface MediaReceiverEvents {
   /** The first RTP packet of the video track arrived. */
   firstVideoRtp(atMs: number): void;
   /** A video RTP packet of `bytes` arrived (for live totals). */
-  videoRtp?(bytes: number): void;
+  videoRtp?: (bytes: number) => void;
 }
 
 const STATES: ReadonlySet<string> = new Set(['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed']);

@@ -97,6 +97,7 @@ export class RelayConnection {
       };
       const onAbort = () => {
         done();
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the caller's abort reason, passed on as given
         reject(signal!.reason);
       };
       if (signal?.aborted) return onAbort();

@@ -140,7 +140,7 @@ export class Peer {
     }
   }
 
-  private static uncork(peer: Peer): void {
+  private static uncork(this: void, peer: Peer): void {
     peer.corked = false;
     peer.tcp.uncork();
   }
