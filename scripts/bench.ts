@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: measure OnAir against its baselines in one run and write `bench/RESULTS.md`, `bench/results.json`
- * and the SVG charts (`bench/ttff.svg`, `bench/mesh-cpu.svg`, `bench/mesh-fps.svg`).
+ * `npm run bench`: measure OnAir against its baselines in one run and write `bench-results/RESULTS.md`, `bench-results/results.json`
+ * and the SVG charts (`bench-results/ttff.svg`, `bench-results/mesh-cpu.svg`, `bench-results/mesh-fps.svg`).
  *
- *   npm run bench [-- --quick] [--out-dir bench] [--parts relay,memory,join-storm,ttff,mesh] [--server-env NAME=VALUE]
+ *   npm run bench [-- --quick] [--out-dir bench-results] [--parts relay,memory,join-storm,ttff,mesh] [--server-env NAME=VALUE]
  *
  * Parts: relay throughput and memory per watcher against a plain `ws` relay; a join storm of signalling-only
  * watchers; time to first frame against the in-page floor; mesh capacity with the broadcaster's adaptation off and
@@ -33,7 +33,7 @@ function parseArgs(args: string[]) {
   const program = new Command('bench')
     .description('Benchmark OnAir against its baselines and write the report.')
     .option('--quick', 'a smoke run with few samples (under 3 minutes)', false)
-    .option('--out-dir <dir>', 'where to write RESULTS.md, results.json and the charts', 'bench')
+    .option('--out-dir <dir>', 'where to write RESULTS.md, results.json and the charts', 'bench-results')
     .addOption(new Option('--parts <list>', `comma-separated parts to run (${PARTS.join(', ')})`)
       .argParser((value) => {
         const parts = value.split(',').map((p) => p.trim());

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: install missing system packages, type-check, build the pages, then run every test with tap.
+# `npm test`: install missing system packages, type-check (each part with its own types), lint, look for import
+# cycles, build the pages, then run every test with tap.
 # Extra arguments go to tap (e.g. `npm test -- tests/signaling`).
 #
 # Where the OS allows it (root, or unprivileged user namespaces), the tests run in a private network namespace that
@@ -10,7 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-system-deps.sh
-node_modules/.bin/tsc -p tsconfig.json
+node_modules/.bin/tsc -b
+npm run --silent lint
+npm run --silent cycles
 npm run build --silent
 node_modules/.bin/tap build >/dev/null
 

@@ -13,11 +13,16 @@ import { loggerOptions } from './logger.ts';
 import { registerHealth } from './ops/health.ts';
 import { Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
-import { CLOSE } from './protocol/errors.ts';
+import { CLOSE } from '../protocol/errors.ts';
+import { LocalBus } from './bus/local-bus.ts';
+import { MeshMediaPath } from './media/mesh.ts';
+import { relayHandlers } from './relay-handlers.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { RateLimits } from './signaling/rate-limit.ts';
+import type { Relay } from './signaling/relay.ts';
 import { relayRoute } from './signaling/route.ts';
 import { Rooms } from './signaling/rooms.ts';
+import { ViewerCounts } from './signaling/viewer-count.ts';
 
 /** Where `npm run build` writes the pages. */
 export const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'public');
@@ -64,6 +69,17 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   });
   const rooms = new Rooms(config.maxViewers);
   const metrics = new Metrics(rooms, () => app.websocketServer?.clients.size ?? 0);
+  // Where peers live (this process) and how media flows (the mesh): the seams a Redis bus and an SFU plug into.
+  const bus = new LocalBus(rooms);
+  const relay: Relay = {
+    config,
+    rooms,
+    bus,
+    media: new MeshMediaPath(bus),
+    viewerCounts: new ViewerCounts(bus, (room) => rooms.get(room)?.watcherCount),
+    handlers: relayHandlers(),
+    counters: metrics,
+  };
   await registerHealth(app, config);
   await securityHeaders(app);
 
@@ -89,9 +105,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     },
   });
   await app.register(relayRoute, {
+    relay,
     config,
-    rooms,
-    metrics,
     joinTimeoutMs: opts.joinTimeoutMs ?? 10_000,
     heartbeatIntervalMs: opts.heartbeatIntervalMs,
     rateLimits: opts.rateLimits ?? { perConnection: config.messageRate, perWatcher: config.messageRate },

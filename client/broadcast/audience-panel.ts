@@ -5,7 +5,7 @@
  * (all RTP, audio and video, to every watcher) at the top. It also keeps the figures the page reports to the server
  * in `stats` messages.
  */
-import type { WatcherStats } from '../../server/protocol/messages.ts';
+import type { WatcherStats } from '../../protocol/messages.ts';
 import { type CandidateType, formatBitrate, kbps, snapshot, type StatsSnapshot } from '../shared/stats.ts';
 import { sparkline } from './sparkline.ts';
 

@@ -3,7 +3,7 @@
  * it adds the local tracks, sends an offer (JSEP, RFC 8829) and trickles its ICE candidates as `iceOfferCandidate`;
  * it applies the watcher's `answer` and `iceAnswerCandidate`s.
  */
-import type { ServerMessageOf } from '../../server/protocol/messages.ts';
+import type { ServerMessageOf } from '../../protocol/messages.ts';
 import { RemoteCandidates, toProtocolCandidate } from '../shared/candidates.ts';
 import type { SignalingClient } from '../shared/signaling.ts';
 import { IceWatchdog } from './ice-watchdog.ts';

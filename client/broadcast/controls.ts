@@ -3,9 +3,9 @@
  * quality, mute camera / microphone, and local recording with its download link.
  */
 import { byId } from '../shared/dom.ts';
-import { fillDevicePicker } from './media.ts';
+import { fillDevicePicker } from './capture.ts';
 import { Recording, recordingName } from './recorder.ts';
-import type { LocalMedia, Quality, Source } from './sources.ts';
+import type { LocalMedia, Quality, Source } from './local-media.ts';
 
 const source = byId('source', HTMLSelectElement);
 const camera = byId('camera', HTMLSelectElement);

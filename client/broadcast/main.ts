@@ -4,18 +4,18 @@
  * announces `broadcastAvailable`; stopping leaves it, which ends the broadcast for every watcher. While live, the
  * page reports its per-watcher stats to the server every {@link STATS_REPORT_MS} (`stats`, for `/metrics`).
  */
-import { ProtocolError } from '../../server/protocol/errors.ts';
+import { ProtocolError } from '../../protocol/errors.ts';
 import { rtcConfiguration } from '../shared/candidates.ts';
 import { ChatPanel, pageChatElements } from '../shared/chat.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
 import { relayUrl, SignalingClient } from '../shared/signaling.ts';
 import { joinToken } from '../shared/token.ts';
-import { Adapter, type AdaptationSnapshot } from './adapter.ts';
+import { AdaptationLoop } from './adaptation-loop.ts';
 import { Audience } from './audience.ts';
 import { AudiencePanel } from './audience-panel.ts';
 import { setUpControls } from './controls.ts';
 import { ShareLink } from './share.ts';
-import { LocalMedia } from './sources.ts';
+import { LocalMedia } from './local-media.ts';
 
 /** How often the page reports its watchers' stats to the server while live, ms. */
 export const STATS_REPORT_MS = 5000;
@@ -33,7 +33,7 @@ type PageState = 'idle' | 'starting' | 'live' | 'reconnecting' | 'error';
 let signaling: SignalingClient | null = null;
 let audience: Audience | null = null;
 let rtcConfig: RTCConfiguration = {};
-let adapter: Adapter | null = null;
+let adapter: AdaptationLoop | null = null;
 /** `?adapt=off` leaves every sender's encoding to the browser (to compare the mesh capacity with and without). */
 const adaptationEnabled = new URLSearchParams(window.location.search).get('adapt') !== 'off';
 let reportTimer: ReturnType<typeof setInterval> | null = null;
@@ -65,7 +65,7 @@ function start(): void {
   const client = new SignalingClient(relayUrl(), { room: roomName(), role: 'broadcaster', ...joinToken() });
   const crowd = new Audience(client, () => media.stream, () => rtcConfig);
   if (adaptationEnabled) {
-    const adapting = (adapter = new Adapter(() => crowd.peerConnections(), () => media.stream.getVideoTracks()[0]?.getSettings().frameRate ?? 30));
+    const adapting = (adapter = new AdaptationLoop(() => crowd.peerConnections(), () => media.stream.getVideoTracks()[0]?.getSettings().frameRate ?? 30));
     crowd.onPeerConnection = (pc) => adapting.prepare(pc);
     adapting.start();
   }
@@ -147,11 +147,3 @@ openSource()
     show('idle', 'Off air');
   })
   .catch((err: unknown) => reportError(new Error(`Camera unavailable: ${err instanceof Error ? err.message : String(err)}`)));
-
-declare global {
-  interface Window {
-    onair:
-      | { peerConnections(): RTCPeerConnection[]; stream(): MediaStream; adaptation(): AdaptationSnapshot | null; restartIce(): Promise<void> }
-      | { peerConnection(): RTCPeerConnection | null; timings(): import('../watch/timings.ts').Timings };
-  }
-}

@@ -2,7 +2,7 @@
  * Trickle ICE (RFC 8838) on the receiving side: remote candidates can arrive before the remote description is set,
  * and `addIceCandidate` must wait for it. This queue holds them until {@link RemoteCandidates.flush}.
  */
-import type { IceCandidate } from '../../server/protocol/messages.ts';
+import type { IceCandidate } from '../../protocol/messages.ts';
 
 export class RemoteCandidates {
   private queue: RTCIceCandidateInit[] = [];

@@ -2,7 +2,7 @@
  * The room chat on both pages: the log (rendered as text, never HTML), the send form with a display name chosen on
  * the page (kept in `localStorage`), and the room's on/off state. The server stamps who sent what and when.
  */
-import { LIMITS, type ServerMessageOf } from '../../server/protocol/messages.ts';
+import { LIMITS, type ServerMessageOf } from '../../protocol/messages.ts';
 import { byId } from './dom.ts';
 import type { SignalingClient } from './signaling.ts';
 

@@ -4,9 +4,9 @@
  * then growing to a cap) until stopped or refused for good.
  */
 import { backOff } from 'exponential-backoff';
-import { CLOSE_NO_RETRY, ProtocolError } from '../../server/protocol/errors.ts';
-import type { ClientMessage, JoinMessage, ServerMessage, ServerMessageOf, ServerMessageType } from '../../server/protocol/messages.ts';
-import { parseServerMessage } from '../../server/protocol/parse.ts';
+import { CLOSE_NO_RETRY, ProtocolError } from '../../protocol/errors.ts';
+import type { ClientMessage, JoinMessage, ServerMessage, ServerMessageOf, ServerMessageType } from '../../protocol/messages.ts';
+import { parseServerMessage } from '../../protocol/parse.ts';
 
 /** Connection state: `connecting` the first time, `reconnecting` after a drop, `closed` when stopped or refused. */
 export type SignalingState = 'connecting' | 'joined' | 'reconnecting' | 'closed';

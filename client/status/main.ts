@@ -2,7 +2,7 @@
  * The operator's status page (`/status`): the rooms live on this server and their audiences, from `GET /api/rooms`
  * every 2 s. Served only to addresses in `METRICS_ALLOW`, like the API it reads.
  */
-import type { RoomSummary, roomsReport } from '../../server/ops/routes.ts';
+import { RoomsReport, type RoomSummary } from '../../protocol/rooms-report.ts';
 import { byId, setPageState } from '../shared/dom.ts';
 
 const REFRESH_MS = 2000;
@@ -37,7 +37,9 @@ async function refresh(): Promise<void> {
   try {
     const response = await fetch('/api/rooms', { cache: 'no-store' });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const report = (await response.json()) as ReturnType<typeof roomsReport>;
+    const parsed = RoomsReport.safeParse(await response.json());
+    if (!parsed.success) throw new Error(`unexpected /api/rooms document: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    const report = parsed.data;
     const t = report.totals;
     totals.textContent = `${t.rooms} room${t.rooms === 1 ? '' : 's'}, ${t.live} live, ${t.watchers} watcher${t.watchers === 1 ? '' : 's'}`;
     body.replaceChildren(...report.rooms.map(row));

@@ -3,7 +3,7 @@
  * RFC 8829), trickles ICE both ways, and hands the received stream to the page. One peer connection at a time; a
  * new offer (the broadcaster came back) replaces the old one.
  */
-import type { ServerMessageOf } from '../../server/protocol/messages.ts';
+import type { ServerMessageOf } from '../../protocol/messages.ts';
 import { RemoteCandidates, toProtocolCandidate } from '../shared/candidates.ts';
 import type { SignalingClient } from '../shared/signaling.ts';
 

@@ -4,7 +4,8 @@
  * the same browser (no server, no page load) from creating them to the first frame playing. The watch page's
  * `window.onair.timings()` (ms since navigation start) gives the breakdown when the page provides it.
  */
-import type { Browser, Page } from 'puppeteer';
+import type { Browser } from 'puppeteer';
+import { firstFrameShown, joinTimings, twoPeerConnectionFloor } from '../in-page/watch-page.ts';
 import { startChromiumBroadcaster } from '../simulate/chromium-broadcaster.ts';
 import { distribution, type Distribution } from '../simulate/percentiles.ts';
 import { startServerProcess } from './server-process.ts';
@@ -29,19 +30,6 @@ export interface TtffResult {
 
 const POLL = { polling: 50, timeout: 20_000 } as const;
 
-/** Milestones of one watch page: `timings()` when the page has it, else `data-first-frame-ms`; plus page load. */
-async function readTimings(page: Page): Promise<Record<string, number>> {
-  return page.evaluate(() => {
-    const out: Record<string, number> = {};
-    const onair = window.onair as { timings?: () => Record<string, unknown> };
-    for (const [key, value] of Object.entries(onair.timings?.() ?? {})) if (typeof value === 'number') out[key] = value;
-    const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-    if (navigation) out.pageLoaded = navigation.domContentLoadedEventEnd;
-    out.firstFrame ??= Number(document.body.dataset.firstFrameMs);
-    return out;
-  });
-}
-
 /** Open `count` watch pages at once; resolves with each page's milestones (null for a page that showed no frame). */
 async function watchRound(browser: Browser, url: string, count: number): Promise<(Record<string, number> | null)[]> {
   const pages = await Promise.all(Array.from({ length: count }, () => browser.newPage()));
@@ -49,8 +37,8 @@ async function watchRound(browser: Browser, url: string, count: number): Promise
     return await Promise.all(pages.map(async (page) => {
       try {
         await page.goto(url);
-        await page.waitForFunction(() => document.body.dataset.firstFrameMs !== undefined, POLL);
-        return await readTimings(page);
+        await page.waitForFunction(firstFrameShown, POLL);
+        return await page.evaluate(joinTimings);
       } catch {
         return null;
       }
@@ -65,34 +53,7 @@ async function floor(browser: Browser, url: string, rounds: number): Promise<num
   const page = await browser.newPage();
   try {
     await page.goto(url);
-    return await page.evaluate(async (n) => {
-      const stream = await navigator.mediaDevices.getUserMedia({ video: true });
-      const samples: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const start = performance.now();
-        const sender = new RTCPeerConnection();
-        const receiver = new RTCPeerConnection();
-        sender.onicecandidate = (e) => void (e.candidate && receiver.addIceCandidate(e.candidate));
-        receiver.onicecandidate = (e) => void (e.candidate && sender.addIceCandidate(e.candidate));
-        for (const track of stream.getTracks()) sender.addTrack(track, stream);
-        const video = document.createElement('video');
-        video.muted = true;
-        video.autoplay = true;
-        document.body.append(video);
-        const playing = new Promise<number>((resolve) => video.addEventListener('playing', () => resolve(performance.now()), { once: true }));
-        receiver.ontrack = (e) => (video.srcObject = e.streams[0] ?? null);
-        await sender.setLocalDescription();
-        await receiver.setRemoteDescription(sender.localDescription!);
-        await receiver.setLocalDescription();
-        await sender.setRemoteDescription(receiver.localDescription!);
-        samples.push((await playing) - start);
-        sender.close();
-        receiver.close();
-        video.remove();
-      }
-      for (const track of stream.getTracks()) track.stop();
-      return samples;
-    }, rounds);
+    return await page.evaluate(twoPeerConnectionFloor, rounds);
   } finally {
     await page.close();
   }

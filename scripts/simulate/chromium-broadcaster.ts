@@ -4,10 +4,13 @@
  * senders' WebRTC stats (W3C webrtc-stats `outbound-rtp`) and the CPU time of Chromium's whole process tree.
  */
 import type { Browser, Page } from 'puppeteer';
+import { liveOrError, senderStats, startEnabled, statusText, type SenderStats } from '../in-page/broadcaster-page.ts';
 import { launchChromium, type LaunchedChromium } from '../lib/chromium.ts';
 import { testClip } from '../lib/clip.ts';
 import { processTreeCpuMs } from '../lib/proc.ts';
 import { WatcherError } from './errors.ts';
+
+export type { SenderStats };
 
 export interface ChromiumBroadcasterOptions {
   /** The server's page URL, `http(s)://host[:port]`. */
@@ -18,15 +21,6 @@ export interface ChromiumBroadcasterOptions {
   adapt: boolean;
   /** How long launching and going live may take, in ms. */
   timeoutMs: number;
-}
-
-/** One video sender's state, from its `outbound-rtp` stats. */
-export interface SenderStats {
-  framesPerSecond: number | null;
-  /** `none`, `cpu`, `bandwidth` or `other`. */
-  qualityLimitationReason: string | null;
-  frameWidth: number | null;
-  bytesSent: number;
 }
 
 export interface ChromiumBroadcaster {
@@ -46,15 +40,12 @@ const POLL = { polling: 100 } as const;
 /** Go live in one room; throws `broadcaster_failed` with the page's status text when it shows an error. */
 async function goLive(page: Page, url: string, timeoutMs: number): Promise<void> {
   await page.goto(url, { timeout: timeoutMs });
-  await page.waitForFunction(() => !(document.getElementById('start') as HTMLButtonElement).disabled, { ...POLL, timeout: timeoutMs });
+  await page.waitForFunction(startEnabled, { ...POLL, timeout: timeoutMs });
   await page.bringToFront();
   await page.click('#start');
-  const state = await page.waitForFunction(
-    () => (['live', 'error'].includes(document.body.dataset.state ?? '') ? document.body.dataset.state : false),
-    { ...POLL, timeout: timeoutMs },
-  );
+  const state = await page.waitForFunction(liveOrError, { ...POLL, timeout: timeoutMs });
   if ((await state.jsonValue()) !== 'live') {
-    const text = await page.$eval('#status', (e) => e.textContent ?? '');
+    const text = await page.evaluate(statusText);
     throw new WatcherError('broadcaster_failed', `the broadcaster page did not go live: ${text}`);
   }
 }
@@ -86,7 +77,7 @@ export async function startChromiumBroadcaster(options: ChromiumBroadcasterOptio
       browser: launched.browser,
       pid,
       cpuMs: () => processTreeCpuMs(pid),
-      senders: async () => (await Promise.all(pages.map(readSenders))).flat(),
+      senders: async () => (await Promise.all(pages.map((page) => page.evaluate(senderStats)))).flat(),
       close: () => launched.close(),
     };
   } catch (err) {
@@ -94,24 +85,4 @@ export async function startChromiumBroadcaster(options: ChromiumBroadcasterOptio
     if (err instanceof WatcherError) throw err;
     throw new WatcherError('broadcaster_failed', `the Chromium broadcaster did not start: ${(err as Error).message}`, { cause: err });
   }
-}
-
-/** The video `outbound-rtp` stats of every peer connection of one broadcaster page. */
-function readSenders(page: Page): Promise<SenderStats[]> {
-  return page.evaluate(async () => {
-    const onair = window.onair as { peerConnections(): RTCPeerConnection[] };
-    const out: SenderStats[] = [];
-    for (const pc of onair.peerConnections()) {
-      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-        if (s.type !== 'outbound-rtp' || s.kind !== 'video') return;
-        out.push({
-          framesPerSecond: typeof s.framesPerSecond === 'number' ? s.framesPerSecond : null,
-          qualityLimitationReason: typeof s.qualityLimitationReason === 'string' ? s.qualityLimitationReason : null,
-          frameWidth: typeof s.frameWidth === 'number' ? s.frameWidth : null,
-          bytesSent: typeof s.bytesSent === 'number' ? s.bytesSent : 0,
-        });
-      });
-    }
-    return out;
-  });
 }

@@ -5,10 +5,10 @@
  * (draft-uberti-behave-turn-rest §2.2).
  */
 import type { IceServer as NdcIceServer } from 'node-datachannel';
-import type { IceServer } from '../../server/protocol/messages.ts';
+import type { IceServer } from '../../protocol/messages.ts';
 
 /** `scheme:host[:port][?transport=udp|tcp]`; the host may be a bracketed IPv6 address. */
-const ICE_URL = /^(stuns?|turns?):(\[[0-9A-Fa-f:.]+\]|[^:?\[\]]+)(?::(\d{1,5}))?(?:\?transport=(udp|tcp))?$/i;
+const ICE_URL = /^(stuns?|turns?):(\[[0-9A-Fa-f:.]+\]|[^:?[\]]+)(?::(\d{1,5}))?(?:\?transport=(udp|tcp))?$/i;
 
 /**
  * Convert ICE servers for node-datachannel's `RtcConfig.iceServers`.

@@ -5,7 +5,7 @@
  * (draft-alvestrand-rmcat-remb-03) every few hundred ms.
  */
 import nodeDataChannel, { type PeerConnection, type RTCPeerConnectionState, type Track } from 'node-datachannel';
-import type { IceCandidate, IceServer } from '../../server/protocol/messages.ts';
+import type { IceCandidate, IceServer } from '../../protocol/messages.ts';
 import { WatcherError } from './errors.ts';
 import { toNodeDataChannelIceServers } from './ice-servers.ts';
 import { retainTrack } from './native.ts';
@@ -48,7 +48,7 @@ export interface MediaReceiverEvents {
   /** The first RTP packet of the video track arrived. */
   firstVideoRtp(atMs: number): void;
   /** A video RTP packet of `bytes` arrived (for live totals). */
-  videoRtp?(bytes: number): void;
+  videoRtp?: (bytes: number) => void;
 }
 
 const STATES: ReadonlySet<string> = new Set(['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed']);

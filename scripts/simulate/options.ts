@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
-import { RoomName } from '../../server/protocol/messages.ts';
+import { RoomName } from '../../protocol/messages.ts';
 import { relayUrlFor } from './relay-url.ts';
 
 /** Who broadcasts: nobody started by the CLI (`none`), the built-in simulated broadcaster, or headless Chromium. */

@@ -4,8 +4,8 @@
  * watcher that loses its socket has failed.
  */
 import WebSocket from 'ws';
-import type { ClientMessage, ServerMessage, ServerMessageOf, ServerMessageType } from '../../server/protocol/messages.ts';
-import { parseServerMessage } from '../../server/protocol/parse.ts';
+import type { ClientMessage, ServerMessage, ServerMessageOf, ServerMessageType } from '../../protocol/messages.ts';
+import { parseServerMessage } from '../../protocol/parse.ts';
 import { WatcherError } from './errors.ts';
 
 type AnyListener = (message: ServerMessage) => void;
@@ -97,6 +97,7 @@ export class RelayConnection {
       };
       const onAbort = () => {
         done();
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the caller's abort reason, passed on as given
         reject(signal!.reason);
       };
       if (signal?.aborted) return onAbort();

@@ -85,7 +85,7 @@ export interface WatcherHooks {
   joined?(index: number): void;
   connected?(index: number): void;
   /** A video RTP packet of `bytes` arrived. */
-  videoRtp?(bytes: number): void;
+  videoRtp?: (bytes: number) => void;
   /** The watcher is receiving: its receiver, to read live statistics from (e.g. the benchmark's frame rate). */
   receiving?(index: number, receiver: MediaReceiver): void;
 }

@@ -3,7 +3,7 @@
  */
 import { Command, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { MAX_TOKEN_TTL_S } from '../../server/auth/tokens.ts';
-import { RoomName, type Role } from '../../server/protocol/messages.ts';
+import { RoomName, type Role } from '../../protocol/messages.ts';
 
 export interface TokenOptions {
   room: string;

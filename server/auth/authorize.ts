@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Config } from '../config.ts';
-import type { JoinMessage } from '../protocol/messages.ts';
+import type { JoinMessage } from '../../protocol/messages.ts';
 import { checkToken } from './tokens.ts';
 
 /** Where a connection comes from: the TCP peer address and the `Host` header of its upgrade request. */

@@ -4,7 +4,7 @@
  * watcher tokens with `WATCH_SECRET`.
  */
 import { jwtVerify, SignJWT } from 'jose';
-import type { Role } from '../protocol/messages.ts';
+import type { Role } from '../../protocol/messages.ts';
 
 /** What a token grants. */
 export interface TokenClaims {

@@ -3,22 +3,25 @@
  * messages refilled at {@link LIMITS.chatPerMinute} per minute. Separate from the per-connection budget on all
  * messages (`server/signaling/rate-limit.ts`).
  */
-import { LIMITS } from '../protocol/messages.ts';
+import { LIMITS } from '../../protocol/messages.ts';
 import { TokenBucket } from '../signaling/rate-limit.ts';
 
-const buckets = new WeakMap<object, TokenBucket>();
+export class ChatRateLimit {
+  /** One bucket per sender, kept as long as the sender object lives. */
+  private readonly buckets = new WeakMap<object, TokenBucket>();
 
-/**
- * Take one chat message from `sender`'s allowance.
- *
- * @param sender the sending peer (any object; its bucket lives as long as it does)
- * @returns false when the sender is over the limit (the message must be refused with `chat_rate_limited`)
- */
-export function takeChatToken(sender: object): boolean {
-  let bucket = buckets.get(sender);
-  if (!bucket) {
-    bucket = new TokenBucket(LIMITS.chatPerMinute / 60, LIMITS.chatBurst);
-    buckets.set(sender, bucket);
+  /**
+   * Take one chat message from `sender`'s allowance.
+   *
+   * @param sender the sending peer (any object; its bucket lives as long as it does)
+   * @returns false when the sender is over the limit (the message must be refused with `chat_rate_limited`)
+   */
+  take(sender: object): boolean {
+    let bucket = this.buckets.get(sender);
+    if (!bucket) {
+      bucket = new TokenBucket(LIMITS.chatPerMinute / 60, LIMITS.chatBurst);
+      this.buckets.set(sender, bucket);
+    }
+    return bucket.take();
   }
-  return bucket.take();
 }

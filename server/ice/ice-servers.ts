@@ -3,7 +3,7 @@
  * carry ICE servers of their own: they use exactly these.
  */
 import type { Config } from '../config.ts';
-import type { IceServer } from '../protocol/messages.ts';
+import type { IceServer } from '../../protocol/messages.ts';
 import { mintTurnCredentials } from './turn-credentials.ts';
 
 /**

@@ -5,10 +5,11 @@
  * `room="_other"`, so a flood of rooms cannot blow up the cardinality.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ErrorCode } from '../protocol/errors.ts';
-import type { ClientMessageType } from '../protocol/messages.ts';
-import type { Room } from '../signaling/room.ts';
+import type { ErrorCode } from '../../protocol/errors.ts';
+import type { ClientMessageType } from '../../protocol/messages.ts';
+import type { RoomSnapshot } from '../signaling/room.ts';
 import type { Rooms } from '../signaling/rooms.ts';
+import { byAudience } from './room-order.ts';
 
 /** Rooms with their own `room` label; the others are summed as `room="_other"`. */
 export const MAX_ROOM_LABELS = 20;
@@ -19,13 +20,13 @@ export const OTHER_ROOMS = '_other';
 const LATENCY_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 
 /** The rooms with the most watchers, at most {@link MAX_ROOM_LABELS}, then the rest (for `_other`). */
-export function labelledRooms(rooms: Iterable<Room>): { named: Room[]; other: Room[] } {
-  const sorted = [...rooms].sort((a, b) => b.watchers.size - a.watchers.size || a.name.localeCompare(b.name));
+export function labelledRooms(rooms: Iterable<RoomSnapshot>): { named: RoomSnapshot[]; other: RoomSnapshot[] } {
+  const sorted = byAudience(rooms);
   return { named: sorted.slice(0, MAX_ROOM_LABELS), other: sorted.slice(MAX_ROOM_LABELS) };
 }
 
 /** Set a per-room gauge from `value(room)`: one series per named room, the rest summed (or averaged) as `_other`. */
-function setPerRoom(gauge: Gauge<'room'>, rooms: Iterable<Room>, value: (room: Room) => number | null, combine: 'sum' | 'mean'): void {
+function setPerRoom(gauge: Gauge<'room'>, rooms: Iterable<RoomSnapshot>, value: (room: RoomSnapshot) => number | null, combine: 'sum' | 'mean'): void {
   gauge.reset();
   const { named, other } = labelledRooms(rooms);
   for (const room of named) {
@@ -61,9 +62,9 @@ export class Metrics {
       collect() {
         let broadcasters = 0;
         let watchers = 0;
-        for (const room of rooms.all()) {
-          if (room.broadcaster) broadcasters++;
-          watchers += room.watchers.size;
+        for (const room of rooms.snapshots()) {
+          if (room.hasBroadcaster) broadcasters++;
+          watchers += room.watchers;
         }
         this.set({ role: 'broadcaster' }, broadcasters);
         this.set({ role: 'watcher' }, watchers);
@@ -78,7 +79,7 @@ export class Metrics {
       collect() {
         let live = 0;
         let total = 0;
-        for (const room of rooms.all()) {
+        for (const room of rooms.snapshots()) {
           total++;
           if (room.live) live++;
         }
@@ -92,7 +93,7 @@ export class Metrics {
       labelNames: ['room'],
       registers,
       collect() {
-        setPerRoom(this, rooms.all(), (room) => room.watchers.size, 'sum');
+        setPerRoom(this, rooms.snapshots(), (room) => room.watchers, 'sum');
       },
     });
     new Gauge({
@@ -101,7 +102,7 @@ export class Metrics {
       labelNames: ['room'],
       registers,
       collect() {
-        setPerRoom(this, rooms.all(), (room) => room.delivered?.bitrateKbps ?? null, 'sum');
+        setPerRoom(this, rooms.snapshots(), (room) => room.delivered?.bitrateKbps ?? null, 'sum');
       },
     });
     new Gauge({
@@ -110,7 +111,7 @@ export class Metrics {
       labelNames: ['room'],
       registers,
       collect() {
-        setPerRoom(this, rooms.all(), (room) => room.delivered?.fps ?? null, 'mean');
+        setPerRoom(this, rooms.snapshots(), (room) => room.delivered?.fps ?? null, 'mean');
       },
     });
     new Gauge({
@@ -120,7 +121,7 @@ export class Metrics {
       registers,
       collect() {
         const totals = { host: 0, srflx: 0, prflx: 0, relay: 0 };
-        for (const room of rooms.all()) {
+        for (const room of rooms.snapshots()) {
           for (const [type, n] of Object.entries(room.delivered?.candidateTypes ?? {})) totals[type as keyof typeof totals] += n;
         }
         for (const [type, n] of Object.entries(totals)) this.set({ candidate_type: type }, n);

@@ -4,12 +4,14 @@
  * `/api/rooms`). A client not allowed gets 403; with `METRICS_ALLOW=off` the endpoints answer 404.
  */
 import type { FastifyInstance } from 'fastify';
+import type { RoomSummary, RoomsReport } from '../../protocol/rooms-report.ts';
 import type { Config } from '../config.ts';
-import type { Room } from '../signaling/room.ts';
+import type { RoomSnapshot } from '../signaling/room.ts';
 import type { Rooms } from '../signaling/rooms.ts';
 import { operatorAccess } from './access.ts';
 import { EXEMPT_FROM_PRESSURE } from './health.ts';
 import type { Metrics } from './metrics.ts';
+import { byAudience } from './room-order.ts';
 
 export interface OpsOptions {
   config: Pick<Config, 'metricsAllow'>;
@@ -20,37 +22,24 @@ export interface OpsOptions {
 /** The most rooms `/api/rooms` lists (largest audiences first); `totals` still counts them all. */
 export const MAX_LISTED_ROOMS = 1000;
 
-/** One room as `/api/rooms` shows it. */
-export interface RoomSummary {
-  name: string;
-  /** The broadcaster has announced its media. */
-  live: boolean;
-  broadcaster: boolean;
-  watchers: number;
-  chatEnabled: boolean;
-  /** From the broadcaster's latest stats report: connected watchers, total kbit/s, mean fps; null before one. */
-  delivered: { connected: number; bitrateKbps: number; fps: number; reportedAt: string } | null;
-}
-
-function summary(room: Room): RoomSummary {
+function summary(room: RoomSnapshot): RoomSummary {
   const d = room.delivered;
   return {
     name: room.name,
     live: room.live,
-    broadcaster: room.broadcaster !== null,
-    watchers: room.watchers.size,
-    chatEnabled: room.chat.enabled,
+    broadcaster: room.hasBroadcaster,
+    watchers: room.watchers,
+    chatEnabled: room.chatEnabled,
     delivered: d && { connected: d.connected, bitrateKbps: Math.round(d.bitrateKbps), fps: Math.round(d.fps * 10) / 10, reportedAt: new Date(d.at).toISOString() },
   };
 }
 
-/** The body of `GET /api/rooms`. */
-export function roomsReport(rooms: Rooms): { totals: { rooms: number; live: number; watchers: number }; rooms: RoomSummary[] } {
-  const all = [...rooms.all()];
-  const listed = all.sort((a, b) => b.watchers.size - a.watchers.size || a.name.localeCompare(b.name)).slice(0, MAX_LISTED_ROOMS);
+/** The body of `GET /api/rooms` (its schema is `RoomsReport` in `protocol/rooms-report.ts`). */
+export function roomsReport(rooms: Rooms): RoomsReport {
+  const all = rooms.snapshots();
   return {
-    totals: { rooms: all.length, live: all.filter((r) => r.live).length, watchers: all.reduce((n, r) => n + r.watchers.size, 0) },
-    rooms: listed.map(summary),
+    totals: { rooms: all.length, live: all.filter((r) => r.live).length, watchers: all.reduce((n, r) => n + r.watchers, 0) },
+    rooms: byAudience(all).slice(0, MAX_LISTED_ROOMS).map(summary),
   };
 }
 

@@ -12,5 +12,5 @@ import type { Room } from './room.ts';
  * @param maxViewers the most watchers per room; 0 means no limit
  */
 export function roomIsFull(room: Room, maxViewers: number): boolean {
-  return maxViewers > 0 && room.watchers.size >= maxViewers;
+  return maxViewers > 0 && room.watcherCount >= maxViewers;
 }

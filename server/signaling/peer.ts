@@ -1,14 +1,14 @@
 /**
- * One connected WebSocket client: its server-assigned id, its role and room once joined, and the only way the
- * relay sends to it.
+ * One connected WebSocket client: its server-assigned id, where it stands in joining (and its role and room once
+ * joined), and the only way the relay sends to it. The peer owns that state: it changes only through
+ * {@link Peer.admitting}, {@link Peer.joined} and {@link Peer.left}.
  */
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import WebSocket from 'ws';
-import { ERRORS, type ErrorCode } from '../protocol/errors.ts';
-import type { Role, ServerMessage } from '../protocol/messages.ts';
-import type { Room } from './room.ts';
+import { ERRORS, type ErrorCode } from '../../protocol/errors.ts';
+import type { Role, ServerMessage } from '../../protocol/messages.ts';
 
 /** Errors a connection may cause before it is closed with `protocol_violation`. */
 export const MAX_PROTOCOL_ERRORS = 20;
@@ -24,17 +24,22 @@ export function newPeerId(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/**
+ * Where a connection stands: `new` until it sends `join`; `admitting` while that join is checked (a token) or being
+ * refused; `joined` once in a room; `left` after it was taken out of its room (another broadcaster took over).
+ */
+export type JoinPhase = 'new' | 'admitting' | 'joined' | 'left';
+
 export class Peer {
   /** Assigned by the server; clients never choose it. */
   readonly id = newPeerId();
-  role: Role | null = null;
-  room: Room | null = null;
-  /** Called with the code of every error sent to this peer (the metrics count them). */
-  onFail: ((code: ErrorCode) => void) | null = null;
+  private currentRole: Role | null = null;
+  private currentRoom: string | null = null;
+  private currentPhase: JoinPhase = 'new';
   private errors = 0;
   /** True while the frames sent this tick wait in the corked TCP socket (see {@link sendRaw}). */
   private corked = false;
-  /** The connection's log, bound to its id, and to its role and room once joined (see {@link bindJoin}). */
+  /** The connection's log, bound to its id, and to its role and room once joined (see {@link joined}). */
   log: FastifyBaseLogger;
 
   /**
@@ -42,22 +47,53 @@ export class Peer {
    * @param tcp    the TCP (or TLS) socket under it
    * @param requestLog the upgrade request's logger; the peer logs through one child of it
    * @param maxBufferedBytes see {@link MAX_BUFFERED_BYTES}
+   * @param onFail     called with the code of every error sent to this peer (the metrics count them)
    */
   constructor(
     readonly socket: WebSocket,
     private readonly tcp: Duplex,
     private readonly requestLog: FastifyBaseLogger,
     private readonly maxBufferedBytes: number = MAX_BUFFERED_BYTES,
+    private readonly onFail: (code: ErrorCode) => void = () => {},
   ) {
     this.log = requestLog.child({ peer: this.id });
   }
 
+  /** The role it joined as; null before. Kept after it left (its socket is closing). */
+  get role(): Role | null {
+    return this.currentRole;
+  }
+
+  /** The name of the room it is in; null before joining and after leaving. */
+  get roomName(): string | null {
+    return this.currentRoom;
+  }
+
+  get phase(): JoinPhase {
+    return this.currentPhase;
+  }
+
+  /** Its `join` is being checked: a second `join` is refused with `already_joined`. */
+  admitting(): void {
+    this.currentPhase = 'admitting';
+  }
+
   /**
-   * Bind the role and room the peer joined to its log lines. A new child of the request's logger replaces the first
-   * rather than a child of it: one logger per connection, not a chain of two (each link costs memory per socket).
+   * It joined `room` as `role` (called by `Rooms.admit`). Binds the role and room to its log lines: a new child of the
+   * request's logger replaces the first rather than a child of it (one logger per connection, not a chain of two;
+   * each link costs memory per socket).
    */
-  bindJoin(role: Role, room: string): void {
+  joined(role: Role, room: string): void {
+    this.currentPhase = 'joined';
+    this.currentRole = role;
+    this.currentRoom = room;
     this.log = this.requestLog.child({ peer: this.id, role, room });
+  }
+
+  /** It was taken out of its room (called by `Rooms.remove`). */
+  left(): void {
+    if (this.currentRoom !== null) this.currentPhase = 'left';
+    this.currentRoom = null;
   }
 
   /** Send a message if the socket is still open; a closed socket is simply skipped. */
@@ -95,7 +131,7 @@ export class Peer {
   fail(code: ErrorCode, detail: string = ERRORS[code].message): void {
     const { close } = ERRORS[code];
     this.log.info({ code, detail }, 'protocol error');
-    this.onFail?.(code);
+    this.onFail(code);
     this.send({ type: 'error', code, message: detail });
     if (close !== null) {
       this.socket.close(close, code);
@@ -104,7 +140,7 @@ export class Peer {
     }
   }
 
-  private static uncork(peer: Peer): void {
+  private static uncork(this: void, peer: Peer): void {
     peer.corked = false;
     peer.tcp.uncork();
   }

@@ -1,84 +1,156 @@
 /**
  * One room: at most one broadcaster and any number of watchers. Rooms are independent broadcasts; the relay only
  * ever delivers between peers of the same room.
+ *
+ * The room is the one owner of its state: who is in it, whether it is live, its chat and the broadcaster's latest
+ * delivery report change only through the methods below, each named for what happens. Everything else (handlers, the
+ * bus, `ops/`) reads it, or reads a {@link RoomSnapshot}.
  */
-import { RoomChat } from '../chat/room-chat.ts';
-import type { Delivered } from '../ops/delivered.ts';
-import type { ServerMessage } from '../protocol/messages.ts';
+import type { ChatEntry, Role } from '../../protocol/messages.ts';
+import type { RoomMembers, Sink } from '../bus/bus.ts';
+import type { RoomView } from '../media/media-path.ts';
+import type { Delivered } from './delivered.ts';
 import type { Peer } from './peer.ts';
+import { RoomChat } from './room-chat.ts';
 
-/** The shortest gap between two `viewerCount` messages to a room, in ms (a join storm sends a few, not thousands). */
-export const VIEWER_COUNT_INTERVAL_MS = 200;
-
-export class Room {
-  broadcaster: Peer | null = null;
-  /** True once the broadcaster has sent `broadcastAvailable`: it has media and answers `getBroadcast`. */
-  live = false;
-  readonly watchers = new Map<string, Peer>();
-  /** The room's chat: on/off and recent history. */
-  readonly chat = new RoomChat();
+/** A room as `ops/` reads it: a copy, frozen at the time it was taken. */
+export interface RoomSnapshot {
+  readonly name: string;
+  /** The broadcaster has announced its media (`broadcastAvailable`). */
+  readonly live: boolean;
+  readonly hasBroadcaster: boolean;
+  readonly watchers: number;
+  readonly chatEnabled: boolean;
   /** The broadcaster's latest `stats` report, summarized; null before the first or after the broadcaster left. */
-  delivered: Delivered | null = null;
-  private lastViewerCount = -1;
-  private lastViewerCountAt = 0;
-  private viewerCountTimer: NodeJS.Timeout | null = null;
+  readonly delivered: Delivered | null;
+}
+
+/** What {@link Room.remove} did: which role left, and whether the broadcast was live when its broadcaster left. */
+export type Removal = { role: 'broadcaster'; wasLive: boolean } | { role: 'watcher' } | null;
+
+export class Room implements RoomView, RoomMembers {
+  private broadcasterPeer: Peer | null = null;
+  private isLive = false;
+  private readonly watcherPeers = new Map<string, Peer>();
+  private readonly chat = new RoomChat();
+  private lastDelivered: Delivered | null = null;
 
   constructor(readonly name: string) {}
 
-  get empty(): boolean {
-    return this.broadcaster === null && this.watchers.size === 0;
+  // ---- Reading ----------------------------------------------------------------------------------------------------
+
+  /** True once the broadcaster has sent `broadcastAvailable`: it has media and answers `getBroadcast`. */
+  get live(): boolean {
+    return this.isLive;
+  }
+
+  get broadcaster(): Peer | null {
+    return this.broadcasterPeer;
+  }
+
+  get broadcasterId(): string | null {
+    return this.broadcasterPeer?.id ?? null;
   }
 
   /** The live broadcaster's id, or null (what `joined.broadcaster` reports). */
   get liveBroadcasterId(): string | null {
-    return this.live && this.broadcaster ? this.broadcaster.id : null;
+    return this.isLive ? this.broadcasterId : null;
   }
 
-  /** Send one message to every watcher, serialized once. */
-  toWatchers(message: ServerMessage): void {
-    this.sendFrame(JSON.stringify(message));
+  get watcherCount(): number {
+    return this.watcherPeers.size;
   }
 
-  /** Send one message to the broadcaster and every watcher, serialized once. */
-  toAll(message: ServerMessage): void {
-    const frame = JSON.stringify(message);
-    this.sendFrame(frame);
-    this.broadcaster?.sendRaw(frame);
+  hasWatcher(id: string): boolean {
+    return this.watcherPeers.has(id);
   }
 
-  private sendFrame(frame: string): void {
-    for (const watcher of this.watchers.values()) watcher.sendRaw(frame);
+  get empty(): boolean {
+    return this.broadcasterPeer === null && this.watcherPeers.size === 0;
+  }
+
+  get chatEnabled(): boolean {
+    return this.chat.enabled;
+  }
+
+  /** The kept chat messages, oldest first (a copy). */
+  chatHistory(): ChatEntry[] {
+    return this.chat.history();
+  }
+
+  /** A frozen copy of what `ops/` shows. */
+  snapshot(): RoomSnapshot {
+    return Object.freeze({
+      name: this.name,
+      live: this.isLive,
+      hasBroadcaster: this.broadcasterPeer !== null,
+      watchers: this.watcherPeers.size,
+      chatEnabled: this.chat.enabled,
+      delivered: this.lastDelivered,
+    });
+  }
+
+  // ---- For the bus (`RoomMembers`) --------------------------------------------------------------------------------
+
+  get broadcasterSink(): Sink | null {
+    return this.broadcasterPeer;
+  }
+
+  watcherSink(id: string): Sink | undefined {
+    return this.watcherPeers.get(id);
+  }
+
+  watcherSinks(): Iterable<Sink> {
+    return this.watcherPeers.values();
+  }
+
+  // ---- Changing ---------------------------------------------------------------------------------------------------
+
+  /**
+   * Let `peer` in as `role`. A new broadcaster starts not live (it announces its media with `broadcastAvailable`).
+   * The caller has checked that a broadcaster's place is free (see `Rooms.admit`).
+   */
+  admit(peer: Peer, role: Role): void {
+    if (role === 'broadcaster') {
+      this.broadcasterPeer = peer;
+      this.isLive = false;
+    } else {
+      this.watcherPeers.set(peer.id, peer);
+    }
   }
 
   /**
-   * Send `viewerCount` to the room when it has changed: at once if the last one went out more than
-   * {@link VIEWER_COUNT_INTERVAL_MS} ago, otherwise once at the end of that interval with the count then.
+   * Take `peer` out. When the broadcaster goes, the room is no longer live and its delivery report is dropped.
+   * @returns what happened, or null when `peer` was not in the room
    */
-  viewerCountChanged(): void {
-    if (this.viewerCountTimer) return;
-    const wait = this.lastViewerCountAt + VIEWER_COUNT_INTERVAL_MS - Date.now();
-    if (wait <= 0) {
-      this.sendViewerCount();
-      return;
+  remove(peer: Peer): Removal {
+    if (this.broadcasterPeer === peer) {
+      const wasLive = this.isLive;
+      this.broadcasterPeer = null;
+      this.isLive = false;
+      this.lastDelivered = null;
+      return { role: 'broadcaster', wasLive };
     }
-    this.viewerCountTimer = setTimeout(() => {
-      this.viewerCountTimer = null;
-      this.sendViewerCount();
-    }, wait);
-    this.viewerCountTimer.unref();
+    return this.watcherPeers.delete(peer.id) ? { role: 'watcher' } : null;
   }
 
-  /** Stop pending timers (the room is being discarded). */
-  dispose(): void {
-    if (this.viewerCountTimer) clearTimeout(this.viewerCountTimer);
-    this.viewerCountTimer = null;
+  /** The broadcaster announced its media (`broadcastAvailable`). */
+  goLive(): void {
+    this.isLive = true;
   }
 
-  private sendViewerCount(): void {
-    const count = this.watchers.size;
-    if (count === this.lastViewerCount) return;
-    this.lastViewerCount = count;
-    this.lastViewerCountAt = Date.now();
-    this.toAll({ type: 'viewerCount', count });
+  /** Keep the broadcaster's latest delivery report (it replaces the one before). */
+  recordDelivery(delivered: Delivered): void {
+    this.lastDelivered = delivered;
+  }
+
+  /** The broadcaster turned chat on or off. */
+  setChat(enabled: boolean): void {
+    this.chat.enabled = enabled;
+  }
+
+  /** Keep one chat message in the room's history. */
+  addChat(entry: ChatEntry): void {
+    this.chat.add(entry);
   }
 }

@@ -1,30 +1,38 @@
 /**
- * The registry of rooms: joining and leaving, and what the rest of the room is told when a peer comes or goes.
+ * The registry of rooms: which rooms exist, and letting peers in and out of them. A room exists while someone is in
+ * it. Telling the rest of the room that a peer came or went is the join's (`join.ts`), not the registry's.
  */
-import type { ErrorCode } from '../protocol/errors.ts';
-import type { Role } from '../protocol/messages.ts';
+import type { ErrorCode } from '../../protocol/errors.ts';
+import type { Role } from '../../protocol/messages.ts';
+import type { PeerDirectory } from '../bus/bus.ts';
 import { roomIsFull } from './capacity.ts';
 import type { Peer } from './peer.ts';
-import { Room } from './room.ts';
+import { Room, type Removal, type RoomSnapshot } from './room.ts';
 
-export class Rooms {
+export class Rooms implements PeerDirectory {
   private readonly rooms = new Map<string, Room>();
 
   /** @param maxViewers the most watchers per room (`MAX_VIEWERS`); 0 means no limit */
   constructor(private readonly maxViewers = 0) {}
-  /** Every room that has someone in it. */
-  all(): IterableIterator<Room> {
-    return this.rooms.values();
+
+  /** The room called `name`, if someone is in it (also how the bus finds a room's peers). */
+  get(name: string): Room | undefined {
+    return this.rooms.get(name);
+  }
+
+  /** Every room that has someone in it, as frozen snapshots (for `ops/`). */
+  snapshots(): RoomSnapshot[] {
+    return [...this.rooms.values()].map((room) => room.snapshot());
   }
 
   /**
-   * Put `peer` in room `name` with `role`. The caller then sends `joined` and, for a watcher, calls
-   * `room.viewerCountChanged()`, so that the joiner hears nothing about the room before `joined`.
+   * Let `peer` into room `name` as `role` (the room is made if it does not exist). The caller then sends `joined`,
+   * so that the joiner hears nothing about the room before it.
    *
    * @returns the room, or `broadcaster_exists` when a broadcaster joins a room that has one, or `room_full` when a
    *   watcher joins a room that has `maxViewers` watchers
    */
-  join(peer: Peer, name: string, role: Role): Room | ErrorCode {
+  admit(peer: Peer, name: string, role: Role): Room | ErrorCode {
     let room = this.rooms.get(name);
     if (role === 'broadcaster' && room?.broadcaster) return 'broadcaster_exists';
     if (role === 'watcher' && room && roomIsFull(room, this.maxViewers)) return 'room_full';
@@ -32,44 +40,22 @@ export class Rooms {
       room = new Room(name);
       this.rooms.set(name, room);
     }
-    peer.role = role;
-    peer.room = room;
-    peer.bindJoin(role, name);
-    if (role === 'broadcaster') {
-      room.broadcaster = peer;
-      room.live = false;
-    } else {
-      room.watchers.set(peer.id, peer);
-    }
+    room.admit(peer, role);
+    peer.joined(role, name);
     return room;
   }
 
-  /** The broadcaster of room `name`, if it has one. */
-  broadcasterOf(name: string): Peer | null {
-    return this.rooms.get(name)?.broadcaster ?? null;
-  }
-
   /**
-   * Take `peer` out of its room (its socket closed). The broadcaster is told `watcherLeft`; when the broadcaster
-   * goes, watchers are told `broadcastEnded`. Empty rooms are discarded.
+   * Take `peer` out of its room (its socket closed, or another broadcaster took over). An empty room is discarded.
+   * @returns the room and what happened, or null when the peer was in no room
    */
-  leave(peer: Peer): void {
-    const room = peer.room;
-    if (!room) return;
-    peer.room = null;
-    if (room.broadcaster === peer) {
-      const wasLive = room.live;
-      room.broadcaster = null;
-      room.live = false;
-      room.delivered = null;
-      if (wasLive) room.toWatchers({ type: 'broadcastEnded', id: peer.id });
-    } else if (room.watchers.delete(peer.id)) {
-      room.broadcaster?.send({ type: 'watcherLeft', id: peer.id });
-      room.viewerCountChanged();
-    }
-    if (room.empty) {
-      room.dispose();
-      this.rooms.delete(room.name);
-    }
+  remove(peer: Peer): { room: Room; removal: NonNullable<Removal> } | null {
+    const name = peer.roomName;
+    const room = name === null ? undefined : this.rooms.get(name);
+    peer.left();
+    const removal = room?.remove(peer) ?? null;
+    if (!room || !removal) return null;
+    if (room.empty) this.rooms.delete(room.name);
+    return { room, removal };
   }
 }

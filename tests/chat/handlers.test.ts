@@ -4,7 +4,7 @@
  * broadcaster only.
  */
 import t from 'tap';
-import { LIMITS } from '../../server/protocol/messages.ts';
+import { LIMITS } from '../../protocol/messages.ts';
 import { startServer } from '../helpers/server.ts';
 import { WsPeer } from '../helpers/ws-peer.ts';
 import { PEER_ID, TEST_OPTIONS } from '../signaling/helpers.ts';

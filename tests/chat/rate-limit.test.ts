@@ -1,11 +1,13 @@
 import t from 'tap';
-import { takeChatToken } from '../../server/chat/rate-limit.ts';
-import { LIMITS } from '../../server/protocol/messages.ts';
+import { ChatRateLimit } from '../../server/chat/rate-limit.ts';
+import { LIMITS } from '../../protocol/messages.ts';
 
 t.test('a burst per sender, then refused; each sender has its own bucket', async (t) => {
+  const limit = new ChatRateLimit();
   const a = {};
   const b = {};
-  for (let i = 0; i < LIMITS.chatBurst; i++) t.ok(takeChatToken(a), `message ${i + 1}`);
-  t.notOk(takeChatToken(a), 'over the burst');
-  t.ok(takeChatToken(b), 'another sender is not affected');
+  for (let i = 0; i < LIMITS.chatBurst; i++) t.ok(limit.take(a), `message ${i + 1}`);
+  t.notOk(limit.take(a), 'over the burst');
+  t.ok(limit.take(b), 'another sender is not affected');
+  t.ok(new ChatRateLimit().take(a), 'each limit (one per app) keeps its own buckets');
 });

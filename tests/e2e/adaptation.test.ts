@@ -5,7 +5,7 @@
  */
 import type { Page } from 'puppeteer';
 import t from 'tap';
-import { AUDIENCE_RUNGS, LADDER } from '../../client/broadcast/adaptation.ts';
+import { AUDIENCE_RUNGS, LADDER } from '../../client/broadcast/adaptation-policy.ts';
 import { launchChromium } from '../../scripts/lib/chromium.ts';
 import { clickButton, openWatcher, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
 import { startServer } from '../helpers/server.ts';

@@ -34,7 +34,7 @@ t.test('one row per watcher, with its connection figures, and the uplink total',
   await broadcaster.waitForFunction(
     () => {
       const rows = [...document.querySelectorAll('#audience tr[data-watcher]')];
-      return rows.length === 2 && rows.every((r) => r.getAttribute('data-state') === 'connected' && !/^0 kbit/.test(r.children[4]!.textContent!) && /×/.test(r.children[7]!.textContent!));
+      return rows.length === 2 && rows.every((r) => r.getAttribute('data-state') === 'connected' && !/^0 kbit/.test(r.children[4]!.textContent) && /×/.test(r.children[7]!.textContent));
     },
     POLL,
   );
@@ -86,7 +86,7 @@ t.test('the watcher overlay shows resolution, frame rate, bitrate, loss, jitter 
   await page.bringToFront();
   await page.keyboard.press('s');
   await page.waitForFunction(() => /kbit/.test(document.querySelector('[data-stat="bitrate"]')?.textContent ?? ''), POLL);
-  const stats = await page.$$eval('#overlay dd', (dds) => Object.fromEntries(dds.map((dd) => [(dd as HTMLElement).dataset.stat, dd.textContent])));
+  const stats = await page.$$eval('#overlay dd', (dds) => Object.fromEntries(dds.map((dd) => [(dd).dataset.stat, dd.textContent])));
   const size = await videoSize(page);
   t.match(stats.resolution, /^\d+×\d+$/);
   t.ok(size.height > 0, `video ${size.width}×${size.height}, overlay ${stats.resolution}`);

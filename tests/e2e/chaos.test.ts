@@ -101,6 +101,7 @@ t.test("a watcher's socket cut mid-negotiation: it rejoins and plays; the broadc
   page.on('pageerror', (err) => console.error('watcher page error:', err));
   // Cut the relay socket instead of sending the first answer: the offer is in, the answer never leaves.
   await page.evaluateOnNewDocument(() => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the socket as `this`
     const send = WebSocket.prototype.send;
     let cut = false;
     WebSocket.prototype.send = function (this: WebSocket, data: string) {

@@ -75,7 +75,7 @@ async function flowsFrom(trackId: string): Promise<void> {
       if (!out || stats.get(String(out.mediaSourceId))?.trackIdentifier !== id) return false;
       const seen = ((window as unknown as { firstFrames?: Record<string, number> }).firstFrames ??= {});
       seen[id] ??= Number(out.framesEncoded);
-      return Number(out.framesEncoded) > seen[id]!;
+      return Number(out.framesEncoded) > seen[id];
     },
     POLL,
     trackId,
@@ -147,7 +147,7 @@ t.test('360p: the capture becomes 640×360, so no sender sends more than 360 lin
     const v = document.querySelector('video')!;
     return v.videoHeight > 0 && v.videoHeight <= 360;
   }, POLL);
-  const size = await watcher.$eval('video', (v) => `${(v as HTMLVideoElement).videoWidth}×${(v as HTMLVideoElement).videoHeight}`);
+  const size = await watcher.$eval('video', (v) => `${(v).videoWidth}×${(v).videoHeight}`);
   t.pass(`the watcher receives ${size}`);
   t.ok(await sameSession(watcher), 'no renegotiation');
 });

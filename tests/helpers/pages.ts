@@ -80,7 +80,7 @@ export async function waitForFramesAbove(page: Page, than: number): Promise<numb
 
 /** The `<video>`'s intrinsic size in pixels. */
 export async function videoSize(page: Page): Promise<{ width: number; height: number }> {
-  return page.$eval('video', (v) => ({ width: (v as HTMLVideoElement).videoWidth, height: (v as HTMLVideoElement).videoHeight }));
+  return page.$eval('video', (v) => ({ width: (v).videoWidth, height: (v).videoHeight }));
 }
 
 /** The local and remote candidate types (host / srflx / prflx / relay) of the watcher's selected candidate pair. */

@@ -3,8 +3,8 @@
  * message of a type (every server frame is checked with the protocol's own schema).
  */
 import WebSocket from 'ws';
-import type { Role, ServerMessage, ServerMessageOf, ServerMessageType } from '../../server/protocol/messages.ts';
-import { parseServerMessage } from '../../server/protocol/parse.ts';
+import type { Role, ServerMessage, ServerMessageOf, ServerMessageType } from '../../protocol/messages.ts';
+import { parseServerMessage } from '../../protocol/parse.ts';
 
 /** Messages {@link WsPeer.next} skips unless asked for by type. */
 const UNASKED: ReadonlySet<ServerMessageType> = new Set(['viewerCount', 'chatHistory']);

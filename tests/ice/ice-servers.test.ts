@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import t from 'tap';
 import { loadConfig } from '../../server/config.ts';
 import { iceServersFor } from '../../server/ice/ice-servers.ts';
-import { IceServer } from '../../server/protocol/messages.ts';
+import { IceServer } from '../../protocol/messages.ts';
 
 const PEER = 'Hx2m-LZ0c_9pQeRt7uVw1A';
 const config = (env: Record<string, string>) => loadConfig(env, null);

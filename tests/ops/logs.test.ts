@@ -32,7 +32,7 @@ t.test('every line of a connection names it', TEST_OPTIONS, async (t) => {
   const peerLines = lines.filter((l) => ['joined', 'relayed', 'protocol error', 'left'].includes(String(l.msg)));
   t.ok(peerLines.length >= 6, 'joined, relayed, protocol error and left were logged');
   for (const line of peerLines) {
-    t.match(line, { reqId: String, peer: /^[A-Za-z0-9_-]{22}$/, role: /^(broadcaster|watcher)$/, room: 'logs' }, `"${line.msg}" names its connection`);
+    t.match(line, { reqId: String, peer: /^[A-Za-z0-9_-]{22}$/, role: /^(broadcaster|watcher)$/, room: 'logs' }, `"${String(line.msg)}" names its connection`);
   }
   const watcherId = w.joined.id;
   t.same(

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { CLOSE, CLOSE_NO_RETRY, ERRORS, ERROR_CODES, ProtocolError } from '../../server/protocol/errors.ts';
+import { CLOSE, CLOSE_NO_RETRY, ERRORS, ERROR_CODES, ProtocolError } from '../../protocol/errors.ts';
 
 t.test('the catalogue: stable codes, messages, close codes the server uses', async (t) => {
   t.same(ERROR_CODES, Object.keys(ERRORS));

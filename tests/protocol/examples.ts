@@ -3,7 +3,7 @@
  * type to the protocol without an example here fails the type check. Used by the parse tests and by the test that
  * keeps `docs/protocol.md` true to the schemas.
  */
-import type { ClientMessageOf, ClientMessageType, ServerMessageOf, ServerMessageType } from '../../server/protocol/messages.ts';
+import type { ClientMessageOf, ClientMessageType, ServerMessageOf, ServerMessageType } from '../../protocol/messages.ts';
 
 /** Server-assigned ids have this shape: 22 base64url characters. */
 export const BROADCASTER_ID = 'q8ZtV0l3rW2xYb5cN1kP4g';

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import t from 'tap';
-import { ERRORS } from '../../server/protocol/errors.ts';
-import { ClientMessage } from '../../server/protocol/messages.ts';
-import { parseClientMessage, parseServerMessage } from '../../server/protocol/parse.ts';
+import { ERRORS } from '../../protocol/errors.ts';
+import { ClientMessage } from '../../protocol/messages.ts';
+import { parseClientMessage, parseServerMessage } from '../../protocol/parse.ts';
 import { CLIENT_EXAMPLES, SERVER_EXAMPLES } from './examples.ts';
 
 const RUNS = 10_000;

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { IceCandidate, IceServer, LIMITS, PeerId, ROUTES, Role, RoomName } from '../../server/protocol/messages.ts';
-import { parseClientMessage } from '../../server/protocol/parse.ts';
+import { IceCandidate, IceServer, LIMITS, PeerId, ROUTES, Role, RoomName } from '../../protocol/messages.ts';
+import { parseClientMessage } from '../../protocol/parse.ts';
 import { newPeerId } from '../../server/signaling/peer.ts';
 import { CLIENT_EXAMPLES } from './examples.ts';
 

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
-import { ERRORS, ERROR_CODES } from '../../server/protocol/errors.ts';
-import { LIMITS } from '../../server/protocol/messages.ts';
-import { parseClientMessage, parseServerMessage, type ParseResult } from '../../server/protocol/parse.ts';
+import { ERRORS, ERROR_CODES } from '../../protocol/errors.ts';
+import { LIMITS } from '../../protocol/messages.ts';
+import { parseClientMessage, parseServerMessage, type ParseResult } from '../../protocol/parse.ts';
 import { BROADCASTER_ID, CANDIDATE, CLIENT_EXAMPLES, OFFER_SDP, SERVER_EXAMPLES, WATCHER_ID } from './examples.ts';
 
 const json = (value: unknown): string => JSON.stringify(value);

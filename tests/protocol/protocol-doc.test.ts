@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { ERRORS } from '../../server/protocol/errors.ts';
-import { LIMITS, ROUTES } from '../../server/protocol/messages.ts';
-import { parseClientMessage, parseServerMessage } from '../../server/protocol/parse.ts';
+import { ERRORS } from '../../protocol/errors.ts';
+import { LIMITS, ROUTES } from '../../protocol/messages.ts';
+import { parseClientMessage, parseServerMessage } from '../../protocol/parse.ts';
 import { CLIENT_EXAMPLES, SERVER_EXAMPLES } from './examples.ts';
 
 const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');

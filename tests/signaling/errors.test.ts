@@ -2,7 +2,7 @@
  * Bad input over real sockets: every error of the catalogue a client can cause, the close code that follows when
  * the catalogue says so, and proof that the connection (or, after a close, everyone else) carries on.
  */
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { MAX_PAYLOAD_BYTES } from '../../server/app.ts';
 import { MAX_PROTOCOL_ERRORS } from '../../server/signaling/peer.ts';
 import { startServer } from '../helpers/server.ts';

@@ -3,7 +3,7 @@
  * tagged with the peer they are for (so a misdelivery shows), and one whole trickle ICE exchange in a room.
  */
 import type { Test } from 'tap';
-import type { ServerMessageOf, ServerMessageType } from '../../server/protocol/messages.ts';
+import type { ServerMessageOf, ServerMessageType } from '../../protocol/messages.ts';
 import { WsPeer } from '../helpers/ws-peer.ts';
 
 /** Per-test limit: a message that never comes fails the test instead of hanging the file (ms). */

@@ -40,8 +40,8 @@ t.test('no broadcaster: exit 1 after the timeout, with a text summary', async (t
   t.teardown(() => server.close());
   const run = await simulateCli(['--url', server.httpUrl, '--room', 'nobody', '--watchers', '1', '--timeout', '1']);
   t.equal(run.status, 1);
-  t.match(run.stdout, /\n  joined +1\/1\n/);
-  t.match(run.stdout, /\nfailures:\n  no_broadcaster × 1: no broadcaster went live in room "nobody" within 1 s\n$/);
+  t.match(run.stdout, /\n {2}joined +1\/1\n/);
+  t.match(run.stdout, /\nfailures:\n {2}no_broadcaster × 1: no broadcaster went live in room "nobody" within 1 s\n$/);
 });
 
 t.test('signalling-only watchers against the built-in broadcaster, over two rooms, with --out', async (t) => {

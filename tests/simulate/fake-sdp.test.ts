@@ -3,7 +3,7 @@ import t from 'tap';
 import { fakeAnswer, fakeCandidate, fakeOffer } from '../../scripts/simulate/fake-sdp.ts';
 import { cleanupNodeDataChannel } from '../../scripts/simulate/native.ts';
 import { mediaIds, payloadCodecs } from '../../scripts/simulate/sdp.ts';
-import { IceCandidate } from '../../server/protocol/messages.ts';
+import { IceCandidate } from '../../protocol/messages.ts';
 
 t.teardown(cleanupNodeDataChannel);
 

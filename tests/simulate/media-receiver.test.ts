@@ -1,7 +1,7 @@
 import t from 'tap';
 import { MediaReceiver } from '../../scripts/simulate/media-receiver.ts';
 import { cleanupNodeDataChannel } from '../../scripts/simulate/native.ts';
-import type { IceCandidate } from '../../server/protocol/messages.ts';
+import type { IceCandidate } from '../../protocol/messages.ts';
 import { createSender, hasRemb, sendRtp } from './helpers/ndc-broadcaster.ts';
 
 t.teardown(cleanupNodeDataChannel);

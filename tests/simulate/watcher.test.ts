@@ -49,7 +49,9 @@ t.test('joins a live broadcast, connects, receives video RTP and sends REMB', as
 t.test('waits for broadcastAvailable when it joins before the broadcaster goes live', async (t) => {
   let broadcaster: Promise<NdcBroadcaster> | null = null;
   const result = await runWatcher(options({ room: 'later' }), {
-    joined: () => (broadcaster = NdcBroadcaster.start(server.wsUrl, 'later')),
+    joined: () => {
+      broadcaster = NdcBroadcaster.start(server.wsUrl, 'later');
+    },
   });
   t.teardown(async () => (await broadcaster)?.close());
   t.equal(result.failure, null);

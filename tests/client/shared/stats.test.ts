@@ -4,7 +4,7 @@ import { formatBitrate, kbps, snapshot } from '../../../client/shared/stats.ts';
 
 /** A report shaped like Chrome's (a Map of stats by id). */
 function report(stats: Record<string, unknown>[]): RTCStatsReport {
-  return new Map(stats.map((s) => [s.id as string, { timestamp: 5000, ...s }])) as unknown as RTCStatsReport;
+  return new Map(stats.map((s) => [s.id as string, { timestamp: 5000, ...s }]));
 }
 
 t.test('snapshot of an outbound (broadcaster) report', async (t) => {

@@ -6,7 +6,7 @@
 import nodeDataChannel, { type PeerConnection, type Track } from 'node-datachannel';
 import { retainTrack } from '../../../scripts/simulate/native.ts';
 import { RelayConnection } from '../../../scripts/simulate/relay-connection.ts';
-import type { IceCandidate } from '../../../server/protocol/messages.ts';
+import type { IceCandidate } from '../../../protocol/messages.ts';
 
 /** RTP payload type, SSRC and packet size of the dummy video. */
 const VIDEO = { payloadType: 96, ssrc: 0x0a11ce, packetBytes: 1000, intervalMs: 5 } as const;

@@ -12,7 +12,7 @@ import {
   targetOf,
   type AdaptationState,
   type SenderSample,
-} from '../../../client/broadcast/adaptation.ts';
+} from '../../../client/broadcast/adaptation-policy.ts';
 
 const FPS = 30;
 

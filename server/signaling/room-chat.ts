@@ -2,7 +2,7 @@
  * A room's chat: whether the broadcaster has it on, and the last {@link LIMITS.chatHistory} messages, which each new
  * joiner gets in `chatHistory`. Messages are kept in memory only, for as long as the room exists.
  */
-import { type ChatEntry, LIMITS } from '../protocol/messages.ts';
+import { type ChatEntry, LIMITS } from '../../protocol/messages.ts';
 
 export class RoomChat {
   /** Off when the broadcaster has sent `chatSettings {enabled: false}`; a new room starts with chat on. */

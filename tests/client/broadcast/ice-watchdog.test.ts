@@ -1,6 +1,6 @@
 import t from 'tap';
-import { IceWatchdog, type IceRecoveryAction, type Timers } from '../../client/broadcast/ice-watchdog.ts';
-import { sessionId } from '../../client/watch/viewer.ts';
+import { IceWatchdog, type IceRecoveryAction, type Timers } from '../../../client/broadcast/ice-watchdog.ts';
+import { sessionId } from '../../../client/watch/viewer.ts';
 
 /** Timers the test fires by hand. */
 function manualTimers(): Timers & { fire(): void; pending(): number } {

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { RoomChat } from '../../server/chat/room-chat.ts';
-import { LIMITS } from '../../server/protocol/messages.ts';
+import { RoomChat } from '../../server/signaling/room-chat.ts';
+import { LIMITS } from '../../protocol/messages.ts';
 
 const entry = (i: number) => ({ type: 'chat', from: 'Hx2m-LZ0c_9pQeRt7uVw1A', role: 'watcher', name: 'Ada', text: `#${i}`, at: i }) as const;
 

@@ -5,7 +5,7 @@
  * renegotiates; mute disables a track (`enabled = false`: black video, silence); the quality is a capture
  * constraint (`applyConstraints`), so every sender gets it at once.
  */
-import { capture, type DeviceChoice } from './media.ts';
+import { capture, type DeviceChoice } from './capture.ts';
 
 export type Source = 'camera' | 'screen' | 'audio';
 export type Quality = '360p' | '480p' | '720p';

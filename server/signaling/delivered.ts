@@ -1,10 +1,9 @@
 /**
  * What a broadcaster delivers to its watchers, from the per-watcher `getStats()` figures its page reports in
- * `stats` messages: the peer-to-peer media made observable on the server (`/metrics`, `/api/rooms`).
+ * `stats` messages: the peer-to-peer media made observable on the server (`/metrics`, `/api/rooms`). The room keeps
+ * the latest summary (`Room.recordDelivery`); `ops/` reads it.
  */
-import type { ClientMessageOf, WatcherStats } from '../protocol/messages.ts';
-import type { Peer } from '../signaling/peer.ts';
-import type { Room } from '../signaling/room.ts';
+import type { WatcherStats } from '../../protocol/messages.ts';
 
 /** One room's delivery, summed over the watchers the broadcaster reported as connected. */
 export interface Delivered {
@@ -28,10 +27,4 @@ export function summarize(watchers: readonly WatcherStats[], at: number = Date.n
   const bitrateKbps = connected.reduce((sum, w) => sum + w.bitrateKbps, 0);
   const fps = connected.length ? connected.reduce((sum, w) => sum + w.fps, 0) / connected.length : 0;
   return { connected: connected.length, bitrateKbps, fps, candidateTypes, at };
-}
-
-/** The broadcaster's `stats` report: kept on the room (the latest replaces the one before). */
-export function stats(_peer: Peer, room: Room, message: ClientMessageOf<'stats'>): boolean {
-  room.delivered = summarize(message.watchers);
-  return true;
 }

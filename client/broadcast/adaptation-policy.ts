@@ -8,7 +8,7 @@
  * sender's stats (W3C webrtc-stats: `outbound-rtp.qualityLimitationReason` and `framesPerSecond`, the selected
  * `candidate-pair.availableOutgoingBitrate`) and the previous state, and gives the next state and each sender's
  * target for `RTCRtpSender.setParameters` (W3C webrtc-pc §5.2: `maxBitrate` in bit/s, `scaleResolutionDownBy`,
- * `maxFramerate` in frames/s). `adapter.ts` samples and applies it in the page.
+ * `maxFramerate` in frames/s). `adaptation-loop.ts` samples and applies it in the page.
  *
  * The room's rung is the highest of:
  * - the audience rung: a floor from the number of watchers alone ({@link AUDIENCE_RUNGS}), so the encoders' total

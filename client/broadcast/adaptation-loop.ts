@@ -1,11 +1,11 @@
 /**
- * Runs the adaptation policy (`adaptation.ts`) in the broadcaster page: once a second it reads every video sender's
+ * Runs the adaptation policy (`adaptation-policy.ts`) in the broadcaster page: once a second it reads every video sender's
  * stats (`RTCRtpSender.getStats()`, W3C webrtc-stats), asks the policy for each one's encoding target and applies
  * what changed with `RTCRtpSender.setParameters()` (W3C webrtc-pc §5.2), with `degradationPreference`
  * `maintain-framerate` so that Chrome's own CPU adaptation also gives up pixels before frames. A new watcher's
  * sender gets the room's current rung before its offer goes out, so a joiner never starts above the others.
  */
-import { adapt, audienceRung, INITIAL_STATE, targetOf, type AdaptationState, type EncodingTarget, type SenderSample } from './adaptation.ts';
+import { adapt, audienceRung, INITIAL_STATE, targetOf, type AdaptationState, type EncodingTarget, type SenderSample } from './adaptation-policy.ts';
 
 /** How often the stats are sampled, ms. */
 export const SAMPLE_INTERVAL_MS = 1000;
@@ -66,7 +66,7 @@ async function apply(sender: RTCRtpSender, target: EncodingTarget): Promise<bool
 const same = (a: EncodingTarget | null, b: EncodingTarget) =>
   a !== null && a.maxBitrate === b.maxBitrate && a.scaleResolutionDownBy === b.scaleResolutionDownBy && a.maxFramerate === b.maxFramerate;
 
-export class Adapter {
+export class AdaptationLoop {
   private state: AdaptationState = INITIAL_STATE;
   private rung = 0;
   private timer: ReturnType<typeof setInterval> | null = null;

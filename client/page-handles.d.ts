@@ -1,0 +1,32 @@
+/**
+ * `window.onair`: the read-only handle each page gives diagnostics, the end-to-end tests and the benchmark. Each page
+ * sets its own; this file says what each one holds.
+ */
+import type { AdaptationSnapshot } from './broadcast/adaptation-loop.ts';
+import type { Timings } from './watch/timings.ts';
+
+/** The broadcaster page's handle (`client/broadcast/main.ts`). */
+export interface BroadcastPageHandle {
+  /** The open peer connections, one per watcher. */
+  peerConnections(): RTCPeerConnection[];
+  /** The tracks being sent. */
+  stream(): MediaStream;
+  /** The adaptation's state; null when it is off (`?adapt=off`). */
+  adaptation(): AdaptationSnapshot | null;
+  /** Restart ICE on every watcher's connection, as a network change would. */
+  restartIce(): Promise<void>;
+}
+
+/** The watch page's handle (`client/watch/main.ts`). */
+export interface WatchPageHandle {
+  /** The peer connection to the broadcaster, or null before the offer. */
+  peerConnection(): RTCPeerConnection | null;
+  /** The join's milestones, ms since navigation start. */
+  timings(): Timings;
+}
+
+declare global {
+  interface Window {
+    onair: BroadcastPageHandle | WatchPageHandle;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The `/api/rooms` document: the rooms live on one server and their audiences. Built by the server
+ * (`server/ops/routes.ts`) and read by the status page (`client/status/main.ts`), which checks what it fetched
+ * against this schema instead of casting it.
+ */
+import * as z from 'zod/mini';
+import { RoomName } from './messages.ts';
+
+/** One room as `/api/rooms` shows it. */
+export const RoomSummary = z.strictObject({
+  name: RoomName,
+  /** The broadcaster has announced its media. */
+  live: z.boolean(),
+  broadcaster: z.boolean(),
+  watchers: z.int().check(z.minimum(0)),
+  chatEnabled: z.boolean(),
+  /** From the broadcaster's latest stats report: connected watchers, total kbit/s, mean fps; null before one. */
+  delivered: z.nullable(
+    z.strictObject({
+      connected: z.int().check(z.minimum(0)),
+      bitrateKbps: z.number().check(z.minimum(0)),
+      fps: z.number().check(z.minimum(0)),
+      /** When the report arrived (ISO 8601). */
+      reportedAt: z.string(),
+    }),
+  ),
+});
+export type RoomSummary = z.infer<typeof RoomSummary>;
+
+/** The body of `GET /api/rooms`: totals over every room, and the largest rooms (at most `MAX_LISTED_ROOMS`). */
+export const RoomsReport = z.strictObject({
+  totals: z.strictObject({
+    rooms: z.int().check(z.minimum(0)),
+    live: z.int().check(z.minimum(0)),
+    watchers: z.int().check(z.minimum(0)),
+  }),
+  rooms: z.array(RoomSummary),
+});
+export type RoomsReport = z.infer<typeof RoomsReport>;

@@ -1,0 +1,57 @@
+/**
+ * What the benchmark reads inside a watch page, and the time-to-first-frame floor it measures in a blank page
+ * (handed to puppeteer's `page.evaluate`/`waitForFunction`: each function runs in the page and must use nothing
+ * from its module).
+ */
+
+/** True once the page's video has played its first frame (`body[data-first-frame-ms]`). */
+export function firstFrameShown(): boolean {
+  return document.body.dataset.firstFrameMs !== undefined;
+}
+
+/**
+ * Milestones of one watch page, ms since navigation start: `window.onair.timings()` when the page has it, else
+ * `data-first-frame-ms`; plus `pageLoaded` (DOMContentLoaded end).
+ */
+export function joinTimings(): Record<string, number> {
+  const out: Record<string, number> = {};
+  const onair = (window as unknown as { onair?: { timings?: () => Record<string, unknown> } }).onair;
+  for (const [key, value] of Object.entries(onair?.timings?.() ?? {})) if (typeof value === 'number') out[key] = value;
+  const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+  if (navigation) out.pageLoaded = navigation.domContentLoadedEventEnd;
+  out.firstFrame ??= Number(document.body.dataset.firstFrameMs);
+  return out;
+}
+
+/**
+ * The floor: `rounds` times, two RTCPeerConnections in this page (camera already open), from creating them to the
+ * first frame playing, in ms.
+ */
+export async function twoPeerConnectionFloor(rounds: number): Promise<number[]> {
+  const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now();
+    const sender = new RTCPeerConnection();
+    const receiver = new RTCPeerConnection();
+    sender.onicecandidate = (e) => void (e.candidate && receiver.addIceCandidate(e.candidate));
+    receiver.onicecandidate = (e) => void (e.candidate && sender.addIceCandidate(e.candidate));
+    for (const track of stream.getTracks()) sender.addTrack(track, stream);
+    const video = document.createElement('video');
+    video.muted = true;
+    video.autoplay = true;
+    document.body.append(video);
+    const playing = new Promise<number>((resolve) => video.addEventListener('playing', () => resolve(performance.now()), { once: true }));
+    receiver.ontrack = (e) => (video.srcObject = e.streams[0] ?? null);
+    await sender.setLocalDescription();
+    await receiver.setRemoteDescription(sender.localDescription!);
+    await receiver.setLocalDescription();
+    await sender.setRemoteDescription(receiver.localDescription!);
+    samples.push((await playing) - start);
+    sender.close();
+    receiver.close();
+    video.remove();
+  }
+  for (const track of stream.getTracks()) track.stop();
+  return samples;
+}

@@ -1,0 +1,52 @@
+/**
+ * A media path: how a watcher gets the broadcaster's media. The relay's handlers hand every media-signalling event
+ * to the room's media path and never branch on which one it is.
+ *
+ * Implementations: {@link MeshMediaPath} (`mesh.ts`), the broadcaster's browser sends to each watcher over its own
+ * peer connection and the server only relays the offer, the answer and the trickled ICE candidates between them
+ * (JSEP, RFC 8829; trickle ICE, RFC 8838). An SFU path (Janus) goes beside it: the server negotiates with the SFU
+ * for both sides, the broadcaster publishes once and each watcher subscribes.
+ */
+import type { AddressedMessage, Role } from '../../protocol/messages.ts';
+import type { ErrorCode } from '../../protocol/errors.ts';
+
+/** What a media path may read of a room (the relay's `Room` is one). */
+export interface RoomView {
+  readonly name: string;
+  /** The broadcaster has sent `broadcastAvailable`: it has media and answers `getBroadcast`. */
+  readonly live: boolean;
+  /** The broadcaster's peer id, or null when the room has none. */
+  readonly broadcasterId: string | null;
+  /** Whether `id` is a watcher of this room. */
+  hasWatcher(id: string): boolean;
+}
+
+/** The sender of a media-signalling message: its server-assigned id and its role. */
+export interface Sender {
+  readonly id: string;
+  readonly role: Role;
+}
+
+/** Why a media-signalling message was not delivered: a catalogue code and a precise human message. */
+export interface Refusal {
+  code: ErrorCode;
+  detail: string;
+}
+
+export interface MediaPath {
+  /**
+   * A watcher asks for the broadcast without a `getBroadcast` of its own: its `join` said `getBroadcast: true` (the
+   * fast join, see docs/protocol.md). Does nothing when the room is not live.
+   */
+  watcherJoined(room: RoomView, watcherId: string): void;
+  /**
+   * Deliver one media-signalling message of the room (`getBroadcast`, `offer`, `answer`, `iceOfferCandidate`,
+   * `iceAnswerCandidate`), re-addressed by the server: `from` is stamped with the sender's id.
+   *
+   * @returns null when delivered; a {@link Refusal} (`peer_not_found`) when `to` names no peer of the room that the
+   *   sender's role may address
+   */
+  signal(room: RoomView, from: Sender, message: AddressedMessage): Refusal | null;
+  /** A watcher left the room: stop sending to it (mesh: tell the broadcaster `watcherLeft`). */
+  watcherLeft(room: RoomView, watcherId: string): void;
+}

@@ -1,0 +1,64 @@
+/**
+ * Joining and leaving a room, once admitted: a broadcaster taking over, `joined` (with the ICE servers), the room's
+ * viewer count and chat history to the joiner, the rest of the room told, and the fast join handed to the media path.
+ * Leaving tells the room what the peer's going means.
+ */
+import type { JoinMessage } from '../../protocol/messages.ts';
+import { iceServersFor } from '../ice/ice-servers.ts';
+import type { Peer } from './peer.ts';
+import type { Relay } from './relay.ts';
+
+/**
+ * Put an admitted peer in the room its `join` names. A broadcaster joining a room that has one takes it over when
+ * `BROADCASTER_TAKEOVER=takeover` (the old one gets `broadcaster_replaced`), else it gets `broadcaster_exists`.
+ *
+ * @returns true once joined; false after an error to the peer (`broadcaster_exists`, `room_full`), which closes it
+ */
+export function join(relay: Relay, peer: Peer, message: JoinMessage): boolean {
+  const { config, rooms } = relay;
+  const current = message.role === 'broadcaster' ? rooms.get(message.room)?.broadcaster : null;
+  if (current && config.broadcasterTakeover === 'takeover') {
+    current.fail('broadcaster_replaced');
+    leave(relay, current);
+  }
+  const room = rooms.admit(peer, message.room, message.role);
+  if (typeof room === 'string') {
+    peer.fail(room);
+    return false;
+  }
+  peer.send({
+    type: 'joined',
+    id: peer.id,
+    room: room.name,
+    role: message.role,
+    iceServers: iceServersFor(config, peer.id),
+    iceTransportPolicy: config.iceTransportPolicy,
+    broadcaster: room.liveBroadcasterId,
+  });
+  peer.send({ type: 'viewerCount', count: room.watcherCount });
+  peer.send({ type: 'chatHistory', enabled: room.chatEnabled, messages: room.chatHistory() });
+  if (config.turn) relay.counters?.turnCredentialsIssued(config.turn.mode);
+  if (message.role === 'watcher') relay.viewerCounts.changed(room.name);
+  peer.log.info('joined');
+  // The fast join: a watcher's `join` into a live room stands for its first `getBroadcast` (one round trip less).
+  if (message.role === 'watcher' && message.getBroadcast) relay.media.watcherJoined(room, peer.id);
+  return true;
+}
+
+/**
+ * Take `peer` out of its room (its socket closed, or it was replaced). When the broadcaster of a live room goes, the
+ * watchers are told `broadcastEnded`; when a watcher goes, the media path lets the broadcaster know and the room
+ * gets its new viewer count. Does nothing for a peer in no room.
+ */
+export function leave(relay: Relay, peer: Peer): void {
+  const left = relay.rooms.remove(peer);
+  if (!left) return;
+  const { room, removal } = left;
+  if (removal.role === 'broadcaster') {
+    if (removal.wasLive) relay.bus.toWatchers(room.name, { type: 'broadcastEnded', id: peer.id });
+  } else {
+    relay.media.watcherLeft(room, peer.id);
+    relay.viewerCounts.changed(room.name);
+  }
+  if (room.empty) relay.viewerCounts.forget(room.name);
+}
