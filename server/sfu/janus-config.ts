@@ -70,7 +70,7 @@ function section(name: string, entries: Record<string, string | undefined>): str
 
 /** The `*.so` files in `folder` that OnAir does not load, comma-separated for a `disable` entry (undefined if none). */
 function disableList(folder: string): string | undefined {
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(folder).filter((n) => n.endsWith('.so') && !KEEP.has(n));
   } catch {

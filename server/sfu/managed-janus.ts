@@ -146,8 +146,8 @@ export async function startManagedJanus(options: ManagedJanusOptions): Promise<M
           resolve();
         }
       };
-      createInterface({ input: proc.stdout! }).on('line', onLine);
-      createInterface({ input: proc.stderr! }).on('line', onLine);
+      createInterface({ input: proc.stdout }).on('line', onLine);
+      createInterface({ input: proc.stderr }).on('line', onLine);
     });
     proc.once('exit', (code, signal) => {
       if (child === proc) child = null;

@@ -35,7 +35,7 @@ if (skip) {
     const { url, apiSecret, adminKey } = janus.target();
     t.match(url, /^ws:\/\/127\.0\.0\.1:\d+$/, 'its API WebSocket is on loopback');
     t.ok(apiSecret.length >= 32 && adminKey.length >= 32 && apiSecret !== adminKey, 'random secrets');
-    t.ok(lines.some((l) => JSON.parse(l).janus?.includes('VideoRoom plugin initialized')), "Janus's own log lines go through pino");
+    t.ok(lines.some((l) => (JSON.parse(l) as { janus?: string }).janus?.includes('VideoRoom plugin initialized')), "Janus's own log lines go through pino");
     const disabled = lines.filter((l) => l.includes("Plugin 'libjanus_streaming.so' has been disabled"));
     t.ok(disabled.length > 0 && disabled.every((l) => JSON.parse(l).level === 20), 'every other plugin is disabled, which is expected: logged at debug');
     for (const secret of [apiSecret, adminKey]) t.notOk(lines.some((l) => l.includes(secret)), 'no log line holds a secret');
