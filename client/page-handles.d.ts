@@ -4,10 +4,11 @@
  */
 import type { AdaptationSnapshot } from './broadcast/adaptation-loop.ts';
 import type { Timings } from './watch/timings.ts';
+import type { PathEvent } from './watch/viewer.ts';
 
 /** The broadcaster page's handle (`client/broadcast/main.ts`). */
 export interface BroadcastPageHandle {
-  /** The open peer connections, one per watcher. */
+  /** The open peer connections: one per watcher on the mesh, and the upload to the SFU when the room escalated. */
   peerConnections(): RTCPeerConnection[];
   /** The tracks being sent. */
   stream(): MediaStream;
@@ -23,6 +24,10 @@ export interface WatchPageHandle {
   peerConnection(): RTCPeerConnection | null;
   /** The join's milestones, ms since navigation start. */
   timings(): Timings;
+  /** Whether the picture shown comes through the media server (SFU). */
+  viaMediaServer(): boolean;
+  /** Each connection's first decoded frame and its close, in order (make-before-break). */
+  pathEvents(): PathEvent[];
 }
 
 declare global {

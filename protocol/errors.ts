@@ -25,6 +25,12 @@ export const ERRORS = {
   broadcaster_replaced: { message: 'Another broadcaster took over this room.', close: 1008 },
   chat_disabled: { message: 'The broadcaster has turned chat off in this room.', close: null },
   chat_rate_limited: { message: 'Too many chat messages; wait a moment.', close: null },
+  sfu_unavailable: { message: 'The media server is not reachable right now.', close: null },
+  sfu_unauthorized: { message: 'The media server refused our credentials.', close: null },
+  sfu_room_not_found: { message: 'The media server has no such room (it may have restarted).', close: null },
+  sfu_feed_not_found: { message: 'The media server has no such publisher in this room.', close: null },
+  sfu_bad_sdp: { message: 'The media server could not use this session description.', close: null },
+  sfu_refused: { message: 'The media server refused the request.', close: null },
 } as const satisfies Record<string, { message: string; close: number | null }>;
 
 /** A stable error code from {@link ERRORS}. */

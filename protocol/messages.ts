@@ -83,6 +83,8 @@ const OfferOut = z.strictObject({ type: z.literal('offer'), to: PeerId, sdp: Sdp
 const AnswerOut = z.strictObject({ type: z.literal('answer'), to: PeerId, sdp: Sdp });
 const IceOfferCandidateOut = z.strictObject({ type: z.literal('iceOfferCandidate'), to: PeerId, candidate: IceCandidate });
 const IceAnswerCandidateOut = z.strictObject({ type: z.literal('iceAnswerCandidate'), to: PeerId, candidate: IceCandidate });
+export /** "I closed my peer connection with `to`": a watcher whose media now comes from another peer (the SFU). */
+const HangupOut = z.strictObject({ type: z.literal('hangup'), to: PeerId });
 export const ChatText = z.string().check(
   z.maxLength(LIMITS.chatChars),
   z.refine((text) => text.trim().length > 0, 'text: must not be blank'),
@@ -114,6 +116,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   AnswerOut,
   IceOfferCandidateOut,
   IceAnswerCandidateOut,
+  HangupOut,
   ChatOut,
   ChatSettings,
   StatsOut,
@@ -136,10 +139,32 @@ export const ROUTES = {
   answer: { from: 'watcher', to: 'broadcaster' },
   iceOfferCandidate: { from: 'broadcaster', to: 'watcher' },
   iceAnswerCandidate: { from: 'watcher', to: 'broadcaster' },
+  hangup: { from: 'watcher', to: 'broadcaster' },
   chat: { from: 'any', to: 'all' },
   chatSettings: { from: 'broadcaster', to: 'all' },
   stats: { from: 'broadcaster', to: 'server' },
 } as const satisfies Record<Exclude<ClientMessageType, 'join'>, { from: Role | 'any'; to: Role | 'room' | 'all' | 'server' }>;
+
+/**
+ * The media signalling a peer may address to its room's SFU peer (the server's stand-in for the media server, named
+ * in `publish` and in its offers) instead of a peer of the other role, and the role that may: the broadcaster
+ * publishes (its offer and ICE candidates), a watcher subscribes (its answer and ICE candidates) and hangs up.
+ * Anything else addressed to the SFU peer, or from the other role, is refused (`forbidden`).
+ */
+export const SFU_ROUTES = {
+  offer: 'broadcaster',
+  iceOfferCandidate: 'broadcaster',
+  answer: 'watcher',
+  iceAnswerCandidate: 'watcher',
+  hangup: 'watcher',
+} as const satisfies Partial<Record<AddressedMessage['type'], Role>>;
+
+/**
+ * How media reaches a peer: `mesh`, peer to peer from the broadcaster; `sfu`, through the media server;
+ * `reconnecting`, a watcher waiting for the media server to come back (its picture may have stopped).
+ */
+export const MediaPathName = z.enum(['mesh', 'sfu', 'reconnecting']);
+export type MediaPathName = z.infer<typeof MediaPathName>;
 
 // ---- Server → client --------------------------------------------------------------------------------------------
 
@@ -159,6 +184,18 @@ const OfferIn = z.strictObject({ type: z.literal('offer'), ...From, sdp: Sdp });
 const AnswerIn = z.strictObject({ type: z.literal('answer'), ...From, sdp: Sdp });
 const IceOfferCandidateIn = z.strictObject({ type: z.literal('iceOfferCandidate'), ...From, candidate: IceCandidate });
 const IceAnswerCandidateIn = z.strictObject({ type: z.literal('iceAnswerCandidate'), ...From, candidate: IceCandidate });
+const HangupIn = z.strictObject({ type: z.literal('hangup'), ...From });
+/** To the broadcaster: offer to the SFU peer `from` to publish (once, simulcast where the resolution allows). */
+const Publish = z.strictObject({ type: z.literal('publish'), ...From });
+/**
+ * Where this peer's media goes now. To the broadcaster: the room's path, and how many watchers are on each
+ * (`mesh` + `sfu` ≤ the viewer count; a watcher being moved counts where it is going). To a watcher: its own path.
+ */
+const MediaPath = z.strictObject({
+  type: z.literal('mediaPath'),
+  path: MediaPathName,
+  viewers: z.optional(z.strictObject({ mesh: z.int().check(z.minimum(0)), sfu: z.int().check(z.minimum(0)) })),
+});
 const WatcherLeft = z.strictObject({ type: z.literal('watcherLeft'), id: PeerId });
 const BroadcastEnded = z.strictObject({ type: z.literal('broadcastEnded'), id: PeerId });
 const ViewerCount = z.strictObject({ type: z.literal('viewerCount'), count: z.int().check(z.minimum(0)) });
@@ -193,6 +230,9 @@ export const ServerMessage = z.discriminatedUnion('type', [
   AnswerIn,
   IceOfferCandidateIn,
   IceAnswerCandidateIn,
+  HangupIn,
+  Publish,
+  MediaPath,
   WatcherLeft,
   BroadcastEnded,
   ViewerCount,

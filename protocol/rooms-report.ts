@@ -14,6 +14,10 @@ export const RoomSummary = z.strictObject({
   broadcaster: z.boolean(),
   watchers: z.int().check(z.minimum(0)),
   chatEnabled: z.boolean(),
+  /** How its media flows: `mesh` (peer to peer from the broadcaster) or `sfu` (through the media server). */
+  path: z.enum(['mesh', 'sfu']),
+  /** Watchers served on each path. */
+  viewersByPath: z.strictObject({ mesh: z.int().check(z.minimum(0)), sfu: z.int().check(z.minimum(0)) }),
   /** From the broadcaster's latest stats report: connected watchers, total kbit/s, mean fps; null before one. */
   delivered: z.nullable(
     z.strictObject({
@@ -28,7 +32,12 @@ export const RoomSummary = z.strictObject({
 export type RoomSummary = z.infer<typeof RoomSummary>;
 
 /** The body of `GET /api/rooms`: totals over every room, and the largest rooms (at most `MAX_LISTED_ROOMS`). */
+/** The SFU's state: `off` (rooms stay peer to peer), or its connection's: `connecting`, `up`, `down`, `closed`. */
+export const SfuHealth = z.enum(['off', 'connecting', 'up', 'down', 'closed']);
+export type SfuHealth = z.infer<typeof SfuHealth>;
+
 export const RoomsReport = z.strictObject({
+  sfu: SfuHealth,
   totals: z.strictObject({
     rooms: z.int().check(z.minimum(0)),
     live: z.int().check(z.minimum(0)),

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { loggerOptions } from './logger.ts';
 import { registerHealth } from './ops/health.ts';
@@ -15,7 +16,10 @@ import { Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { CLOSE } from '../protocol/errors.ts';
 import { LocalBus } from './bus/local-bus.ts';
+import { EscalatingMediaPath } from './media/escalating.ts';
+import type { MediaPath } from './media/media-path.ts';
 import { MeshMediaPath } from './media/mesh.ts';
+import { startSfu, type Sfu, type StartSfuOptions } from './sfu/sfu.ts';
 import { relayHandlers } from './relay-handlers.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { RateLimits } from './signaling/rate-limit.ts';
@@ -48,6 +52,15 @@ export interface BuildOptions {
   rateLimits?: RateLimits;
   /** Send-buffer bytes above which a client that does not read is dropped (default `MAX_BUFFERED_BYTES`, 1 MiB). */
   maxBufferedBytes?: number;
+  /** How the SFU is started (tests: the Admin API, to count Janus's handles). */
+  sfu?: StartSfuOptions;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The SFU rooms escalate to (`SFU=…`), or null when rooms stay peer to peer. Closed with the app. */
+    sfu: Sfu | null;
+  }
 }
 
 /**
@@ -67,15 +80,23 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     // never sent a request would otherwise hold the shutdown open (WebSockets get their 1001 in preClose).
     forceCloseConnections: true,
   });
+  // The SFU first: with SFU=janus a Janus that cannot start fails the build, before anything listens.
+  const sfu = await startSfu(config.sfu, app.log as unknown as Logger, opts.sfu);
+  app.decorate('sfu', sfu);
+  app.addHook('onClose', async () => sfu?.close());
   const rooms = new Rooms(config.maxViewers);
   const metrics = new Metrics(rooms, () => app.websocketServer?.clients.size ?? 0);
-  // Where peers live (this process) and how media flows (the mesh): the seams a Redis bus and an SFU plug into.
+  // Where peers live (this process) and how media flows (the mesh, escalating to the SFU when there is one).
   const bus = new LocalBus(rooms);
+  const media: MediaPath = sfu
+    ? new EscalatingMediaPath({ bus, client: sfu.client, meshMaxViewers: config.meshMaxViewers, log: app.log.child({ component: 'media' }) })
+    : new MeshMediaPath(bus);
+  metrics.trackMedia(rooms, media, () => sfu?.client.connection.state ?? 'off');
   const relay: Relay = {
     config,
     rooms,
     bus,
-    media: new MeshMediaPath(bus),
+    media,
     viewerCounts: new ViewerCounts(bus, (room) => rooms.get(room)?.watcherCount),
     handlers: relayHandlers(),
     counters: metrics,
@@ -116,6 +137,6 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   await app.register(fastifyStatic, { root: PUBLIC_DIR, index: false, wildcard: false, serve: true });
   app.get('/', (_req, reply) => reply.sendFile('broadcast.html'));
   app.get('/watch', (_req, reply) => reply.sendFile('watch.html'));
-  await app.register(opsRoutes, { config, rooms, metrics });
+  await app.register(opsRoutes, { config, rooms, metrics, media, sfu });
   return app;
 }

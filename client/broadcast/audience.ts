@@ -1,7 +1,9 @@
 /**
- * The broadcaster's audience: one `RTCPeerConnection` per watcher (a mesh, not an SFU). For each `getBroadcast`
- * it adds the local tracks, sends an offer (JSEP, RFC 8829) and trickles its ICE candidates as `iceOfferCandidate`;
- * it applies the watcher's `answer` and `iceAnswerCandidate`s.
+ * The broadcaster's audience: one `RTCPeerConnection` per watcher on the mesh, and at most one upstream to the SFU.
+ * For each `getBroadcast` it adds the local tracks, sends an offer (JSEP, RFC 8829) and trickles its ICE candidates
+ * as `iceOfferCandidate`; it applies the watcher's `answer` and `iceAnswerCandidate`s. For a `publish` from the
+ * room's SFU peer it does the same once, the video as simulcast layers where the resolution allows (listed from the
+ * highest resolution to the lowest, as Janus numbers them), and the SFU's answer comes back like a watcher's.
  */
 import type { ServerMessageOf } from '../../protocol/messages.ts';
 import { RemoteCandidates, toProtocolCandidate } from '../shared/candidates.ts';
@@ -13,7 +15,16 @@ interface WatcherConnection {
   pc: RTCPeerConnection;
   candidates: RemoteCandidates;
   watchdog: IceWatchdog;
+  /** The upload to the SFU, not a watcher's connection. */
+  upstream: boolean;
 }
+
+/**
+ * Simulcast layers for the SFU upload: full, half and quarter resolution, highest first. Chromium sends as many as
+ * the resolution allows (3 at 720p, 2 at 480p); below {@link SIMULCAST_MIN_HEIGHT} one layer.
+ */
+export const SIMULCAST_LAYERS: RTCRtpEncodingParameters[] = [{ rid: 'f' }, { rid: 'h', scaleResolutionDownBy: 2 }, { rid: 'q', scaleResolutionDownBy: 4 }];
+export const SIMULCAST_MIN_HEIGHT = 360;
 
 export class Audience {
   private readonly watchers = new Map<string, WatcherConnection>();
@@ -41,9 +52,14 @@ export class Audience {
     return [...this.watchers.keys()];
   }
 
-  /** Every watcher's peer connection (for stats). */
+  /** Every peer connection, the SFU upload included (for stats). */
   peerConnections(): RTCPeerConnection[] {
     return [...this.watchers.values()].map((w) => w.pc);
+  }
+
+  /** The mesh's peer connections only, one per watcher (what the adaptation tunes). */
+  meshConnections(): RTCPeerConnection[] {
+    return [...this.watchers.values()].filter((w) => !w.upstream).map((w) => w.pc);
   }
 
   /** Every watcher's peer connection, by watcher id (for the audience panel). */
@@ -53,6 +69,21 @@ export class Audience {
 
   /** A watcher asked for the broadcast: (re)create its peer connection and send an offer. */
   async onGetBroadcast({ from: id }: ServerMessageOf<'getBroadcast'>): Promise<void> {
+    await this.connect(id, false);
+  }
+
+  /** The room's SFU peer asks for the broadcast: publish once (any earlier upload is closed). */
+  async onPublish({ from: id }: ServerMessageOf<'publish'>): Promise<void> {
+    this.closeUpstream();
+    await this.connect(id, true);
+  }
+
+  /** Close the upload to the SFU (the room is back on the mesh). */
+  closeUpstream(): void {
+    for (const [id, w] of this.watchers) if (w.upstream) this.remove(id);
+  }
+
+  private async connect(id: string, upstream: boolean): Promise<void> {
     this.remove(id);
     const pc = new RTCPeerConnection(this.config());
     const watchdog = new IceWatchdog((action) => {
@@ -60,7 +91,7 @@ export class Audience {
       if (action === 'close') this.remove(id);
       else void this.restartIce(id).catch((err: unknown) => console.warn('onair: ICE restart failed:', err));
     });
-    const watcher = { pc, candidates: new RemoteCandidates(pc), watchdog };
+    const watcher = { pc, candidates: new RemoteCandidates(pc), watchdog, upstream };
     this.watchers.set(id, watcher);
     pc.oniceconnectionstatechange = () => watchdog.onState(pc.iceConnectionState);
     const stream = this.stream();
@@ -68,10 +99,12 @@ export class Audience {
     // is a replaceTrack, never a renegotiation.
     for (const kind of ['audio', 'video'] as const) {
       const track = stream.getTracks().find((t) => t.kind === kind);
-      if (track) pc.addTrack(track, stream);
+      const simulcast = upstream && kind === 'video' && (track?.getSettings().height ?? 0) >= SIMULCAST_MIN_HEIGHT;
+      if (simulcast) pc.addTransceiver(track!, { direction: 'sendonly', streams: [stream], sendEncodings: SIMULCAST_LAYERS });
+      else if (track) pc.addTrack(track, stream);
       else pc.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
     }
-    this.onPeerConnection(pc);
+    if (!upstream) this.onPeerConnection(pc);
     pc.onicecandidate = ({ candidate }) => {
       if (candidate?.candidate) this.signaling.send({ type: 'iceOfferCandidate', to: id, candidate: toProtocolCandidate(candidate) });
     };

@@ -27,6 +27,7 @@ const stopButton = byId('stop', HTMLButtonElement);
 const viewers = byId('viewers', HTMLOutputElement);
 const status = byId('status', HTMLElement);
 const chatToggle = byId('chat-enabled', HTMLInputElement);
+const mediaPath = byId('media-path', HTMLOutputElement);
 
 type PageState = 'idle' | 'starting' | 'live' | 'reconnecting' | 'error';
 
@@ -65,7 +66,7 @@ function start(): void {
   const client = new SignalingClient(relayUrl(), { room: roomName(), role: 'broadcaster', ...joinToken() });
   const crowd = new Audience(client, () => media.stream, () => rtcConfig);
   if (adaptationEnabled) {
-    const adapting = (adapter = new AdaptationLoop(() => crowd.peerConnections(), () => media.stream.getVideoTracks()[0]?.getSettings().frameRate ?? 30));
+    const adapting = (adapter = new AdaptationLoop(() => crowd.meshConnections(), () => media.stream.getVideoTracks()[0]?.getSettings().frameRate ?? 30));
     crowd.onPeerConnection = (pc) => adapting.prepare(pc);
     adapting.start();
   }
@@ -79,6 +80,14 @@ function start(): void {
   client.on('answer', (m) => void crowd.onAnswer(m).catch(reportError));
   client.on('iceAnswerCandidate', (m) => crowd.onCandidate(m));
   client.on('watcherLeft', (m) => crowd.remove(m.id));
+  // The SFU: publish once when the room escalates; a watcher that moved to it hangs up its mesh connection.
+  client.on('publish', (m) => void crowd.onPublish(m).catch(reportError));
+  client.on('hangup', (m) => crowd.remove(m.from));
+  client.on('mediaPath', (m) => {
+    if (m.path === 'mesh') crowd.closeUpstream();
+    mediaPath.value = pathText(m.path, m.viewers);
+    mediaPath.dataset.path = m.path;
+  });
   client.on('viewerCount', (m) => (viewers.value = String(m.count)));
   client.on('chatHistory', (m) => (chatToggle.checked = m.enabled));
   client.on('chatSettings', (m) => (chatToggle.checked = m.enabled));
@@ -101,6 +110,13 @@ function start(): void {
   client.start();
 }
 
+/** The room's path in words, with the watchers on each: "via the media server (12 watchers; 1 peer to peer)". */
+function pathText(path: string, viewers?: { mesh: number; sfu: number }): string {
+  const where = path === 'sfu' ? 'via the media server' : 'peer to peer';
+  if (!viewers) return where;
+  return path === 'sfu' ? `${where} (${viewers.sfu} via the server, ${viewers.mesh} peer to peer)` : `${where} (${viewers.mesh} watchers)`;
+}
+
 function stop(): void {
   const client = signaling;
   signaling = null;
@@ -115,6 +131,7 @@ function stop(): void {
   chat.detach();
   client?.stop();
   viewers.value = '0';
+  mediaPath.value = pathText('mesh');
   show('idle', 'Off air');
 }
 

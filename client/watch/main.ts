@@ -70,7 +70,9 @@ const viewer = new Viewer(signaling, () => rtcConfig, (stream) => {
 });
 const chat = new ChatPanel(pageChatElements());
 chat.attach(signaling);
-new StatsOverlay(byId('overlay', HTMLDListElement), byId('stats', HTMLButtonElement), () => viewer.peerConnection);
+new StatsOverlay(byId('overlay', HTMLDListElement), byId('stats', HTMLButtonElement), () => viewer.peerConnection, () =>
+  viewer.viaMediaServer ? 'via media server' : 'peer to peer',
+);
 setUpPlayer(video, { unmute: byId('unmute', HTMLButtonElement), fullscreen: byId('fullscreen', HTMLButtonElement), pip: byId('pip', HTMLButtonElement) });
 
 /** While connecting, explain after {@link DIAGNOSE_AFTER_MS} and then every second what is in the way. */
@@ -121,6 +123,10 @@ signaling.on('offer', (m) => {
   if (pc && pc !== before) timings.watch(pc);
 });
 signaling.on('iceOfferCandidate', (m) => viewer.onCandidate(m));
+// The media server was lost and the mesh is full: say so in words; its offer comes when it is back.
+signaling.on('mediaPath', (m) => {
+  if (m.path === 'reconnecting') show('reconnecting', 'the media server is restarting, the picture will be back');
+});
 signaling.on('viewerCount', (m) => (viewers.value = String(m.count)));
 signaling.on('broadcastEnded', () => {
   viewer.close();
@@ -147,8 +153,16 @@ video.addEventListener('playing', () => {
   void notePath().catch(() => {});
 });
 
-/** A read-only handle for diagnostics, tests and the bench: the current peer connection, the join's milestones. */
-window.onair = { peerConnection: () => viewer.peerConnection, timings: () => timings.toJSON() };
+/**
+ * A read-only handle for diagnostics, tests and the bench: the current peer connection, the join's milestones, the
+ * route, and the order of moves between peers.
+ */
+window.onair = {
+  peerConnection: () => viewer.peerConnection,
+  timings: () => timings.toJSON(),
+  viaMediaServer: () => viewer.viaMediaServer,
+  pathEvents: () => [...viewer.events],
+};
 
 show('connecting-relay');
 signaling.start();

@@ -1,7 +1,8 @@
 /**
  * The watcher's stats overlay, toggled with the Stats button or the `s` key: resolution, frame rate, bitrate,
  * packet loss, jitter buffer delay, round-trip time and candidate type, from `getStats()` on the current peer
- * connection (W3C webrtc-stats), refreshed every second while shown.
+ * connection (W3C webrtc-stats), and the route (peer to peer, or via media server), refreshed every second while
+ * shown.
  */
 import { CANDIDATE_TEXT, formatBitrate, kbps, snapshot, type StatsSnapshot } from '../shared/stats.ts';
 
@@ -55,11 +56,13 @@ export class StatsOverlay {
    * @param list   the `<dl>` drawn over the video
    * @param button the toggle button (`aria-pressed`)
    * @param pc     the current peer connection, if any
+   * @param route  where the media comes from, in words ("peer to peer", "via media server")
    */
   constructor(
     private readonly list: HTMLDListElement,
     private readonly button: HTMLButtonElement,
     private readonly pc: () => RTCPeerConnection | null,
+    private readonly route: () => string = () => 'peer to peer',
   ) {
     button.addEventListener('click', () => this.toggle());
     document.addEventListener('keydown', (event) => {
@@ -99,6 +102,16 @@ export class StatsOverlay {
         dd.textContent = shown ? shown[key as keyof OverlayFigures] : '–';
         return [dt, dd];
       }),
+      ...this.routeRow(),
     );
+  }
+
+  private routeRow(): HTMLElement[] {
+    const dt = document.createElement('dt');
+    dt.textContent = 'Route';
+    const dd = document.createElement('dd');
+    dd.dataset.stat = 'route';
+    dd.textContent = this.route();
+    return [dt, dd];
   }
 }

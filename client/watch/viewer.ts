@@ -1,7 +1,11 @@
 /**
- * The watcher's side of one broadcast: asks the broadcaster for it (`getBroadcast`), answers its offer (JSEP,
- * RFC 8829), trickles ICE both ways, and hands the received stream to the page. One peer connection at a time; a
- * new offer (the broadcaster came back) replaces the old one.
+ * The watcher's side of one broadcast: asks the broadcaster for it (`getBroadcast`), answers whoever the server
+ * sends an offer from (JSEP, RFC 8829) — the broadcaster on the mesh, or the room's SFU peer, with the same code —
+ * trickles ICE both ways, and hands the received stream to the page.
+ *
+ * Make-before-break: an offer from another peer than the one playing builds a second peer connection; the page keeps
+ * the first one's picture until the second has decoded a video frame, then the first is closed and its peer told
+ * (`hangup`). {@link Viewer.events} records that order (`decoded` before `closed`) for diagnostics and tests.
  */
 import type { ServerMessageOf } from '../../protocol/messages.ts';
 import { RemoteCandidates, toProtocolCandidate } from '../shared/candidates.ts';
@@ -12,15 +16,38 @@ export function sessionId(sdp: string): string | null {
   return /^o=\S+ (\S+) /m.exec(sdp)?.[1] ?? null;
 }
 
+/** How often a new connection's stats are read until it has decoded a frame, ms. */
+export const DECODED_POLL_MS = 50;
+
+/** One peer connection to whoever sends us media. */
+interface Connection {
+  pc: RTCPeerConnection;
+  candidates: RemoteCandidates;
+  /** The peer that offered (the broadcaster, or the SFU peer). */
+  peer: string;
+  stream: MediaStream | null;
+  decoded: boolean;
+}
+
+/** One step of a move between peers, in the order it happened. */
+export interface PathEvent {
+  event: 'decoded' | 'closed';
+  /** The peer of the connection it happened to. */
+  peer: string;
+}
+
 export class Viewer {
-  private pc: RTCPeerConnection | null = null;
-  private candidates: RemoteCandidates | null = null;
+  private current: Connection | null = null;
+  private next: Connection | null = null;
   private broadcasterId: string | null = null;
+  /** What happened to each connection, oldest first. */
+  readonly events: PathEvent[] = [];
 
   /**
    * @param signaling the relay connection (joined as watcher)
    * @param config    ICE servers and transport policy from `joined`
-   * @param onStream  called with the broadcaster's stream when its first track arrives
+   * @param onStream  called with the stream to show: the first connection's at its first track, a replacing
+   *                  connection's once it has decoded a frame
    */
   constructor(
     private readonly signaling: SignalingClient,
@@ -28,9 +55,15 @@ export class Viewer {
     private readonly onStream: (stream: MediaStream) => void,
   ) {}
 
-  /** The current peer connection, if any (for stats). */
+  /** The peer connection whose picture is shown (or the one being made), if any (for stats). */
   get peerConnection(): RTCPeerConnection | null {
-    return this.pc;
+    return (this.current ?? this.next)?.pc ?? null;
+  }
+
+  /** Whether the shown connection comes through the media server (from another peer than the broadcaster). */
+  get viaMediaServer(): boolean {
+    const shown = this.current ?? this.next;
+    return shown !== null && shown.peer !== this.broadcasterId;
   }
 
   /** Ask broadcaster `id` for its broadcast. */
@@ -41,52 +74,99 @@ export class Viewer {
   }
 
   /**
-   * Await broadcaster `id`'s offer without asking: the fast join, where the server counted our `join` (sent with
-   * `getBroadcast: true`) as the request.
+   * Await an offer without asking: the fast join, where the server counted our `join` (sent with
+   * `getBroadcast: true`) as the request to broadcaster `id`.
    */
   expect(id: string): void {
     this.close();
     this.broadcasterId = id;
   }
 
-  /** Answer the broadcaster's offer. Offers from anyone but the broadcaster we asked are ignored. */
+  /** Answer an offer: from the peer already connected (an ICE restart), or a new connection. */
   async onOffer({ from, sdp }: ServerMessageOf<'offer'>): Promise<void> {
-    if (from !== this.broadcasterId) return;
-    const current = this.pc;
-    if (current?.remoteDescription && sessionId(current.remoteDescription.sdp) === sessionId(sdp)) {
+    const same = [this.current, this.next].find((c) => c?.peer === from && c.pc.remoteDescription && sessionId(c.pc.remoteDescription.sdp) === sessionId(sdp));
+    if (same) {
       // The same session offered again (an ICE restart after a network change): answer on the same connection.
-      await current.setRemoteDescription({ type: 'offer', sdp });
-      await current.setLocalDescription();
-      if (this.pc !== current || !current.localDescription) return;
-      this.signaling.send({ type: 'answer', to: from, sdp: current.localDescription.sdp });
+      await same.pc.setRemoteDescription({ type: 'offer', sdp });
+      await same.pc.setLocalDescription();
+      if (same.pc.signalingState === 'closed' || !same.pc.localDescription) return;
+      this.signaling.send({ type: 'answer', to: from, sdp: same.pc.localDescription.sdp });
       return;
     }
-    this.close();
-    this.broadcasterId = from;
-    const pc = new RTCPeerConnection(this.config());
-    this.pc = pc;
-    this.candidates = new RemoteCandidates(pc);
-    pc.ontrack = ({ streams, track }) => this.onStream(streams[0] ?? new MediaStream([track]));
-    pc.onicecandidate = ({ candidate }) => {
-      if (candidate?.candidate) this.signaling.send({ type: 'iceAnswerCandidate', to: from, candidate: toProtocolCandidate(candidate) });
-    };
+    const connection = this.open(from);
+    if (this.current === null || this.current.peer === from || !this.current.stream) {
+      this.drop(this.current, false);
+      this.drop(this.next, false);
+      this.current = connection;
+    } else {
+      this.drop(this.next, false);
+      this.next = connection;
+    }
+    const { pc } = connection;
     await pc.setRemoteDescription({ type: 'offer', sdp });
-    this.candidates.flush();
+    connection.candidates.flush();
     await pc.setLocalDescription();
-    if (this.pc !== pc || !pc.localDescription) return;
+    if (pc.signalingState === 'closed' || !pc.localDescription) return;
     this.signaling.send({ type: 'answer', to: from, sdp: pc.localDescription.sdp });
   }
 
-  /** Apply (or queue) the broadcaster's trickled ICE candidate. */
+  /** Apply (or queue) a trickled ICE candidate from a peer we are connected to. */
   onCandidate({ from, candidate }: ServerMessageOf<'iceOfferCandidate'>): void {
-    if (from === this.broadcasterId) this.candidates?.add(candidate);
+    for (const c of [this.current, this.next]) if (c?.peer === from) c.candidates.add(candidate);
   }
 
-  /** Close the peer connection (the broadcast ended, or a new one starts). */
+  /** Close every peer connection (the broadcast ended, or a new one starts). */
   close(): void {
-    this.pc?.close();
-    this.pc = null;
-    this.candidates = null;
+    this.drop(this.current, false);
+    this.drop(this.next, false);
+    this.current = this.next = null;
     this.broadcasterId = null;
   }
+
+  private open(peer: string): Connection {
+    const pc = new RTCPeerConnection(this.config());
+    const connection: Connection = { pc, candidates: new RemoteCandidates(pc), peer, stream: null, decoded: false };
+    pc.ontrack = ({ streams, track }) => {
+      connection.stream ??= streams[0] ?? new MediaStream([track]);
+      if (this.current === connection) this.onStream(connection.stream);
+      if (track.kind === 'video') void this.awaitDecoded(connection);
+    };
+    pc.onicecandidate = ({ candidate }) => {
+      if (candidate?.candidate) this.signaling.send({ type: 'iceAnswerCandidate', to: peer, candidate: toProtocolCandidate(candidate) });
+    };
+    return connection;
+  }
+
+  /** Once `connection` has decoded a video frame: if it is the one being made, it replaces the one shown. */
+  private async awaitDecoded(connection: Connection): Promise<void> {
+    while (connection.pc.signalingState !== 'closed' && !(await framesDecoded(connection.pc))) {
+      await new Promise((resolve) => setTimeout(resolve, DECODED_POLL_MS));
+    }
+    if (connection.pc.signalingState === 'closed' || connection.decoded) return;
+    connection.decoded = true;
+    this.events.push({ event: 'decoded', peer: connection.peer });
+    if (this.next !== connection) return;
+    const previous = this.current;
+    this.current = connection;
+    this.next = null;
+    if (connection.stream) this.onStream(connection.stream);
+    this.drop(previous, true);
+  }
+
+  /** Close a connection; `hangup`: tell its peer (it may free what it held for us). */
+  private drop(connection: Connection | null, hangup: boolean): void {
+    if (!connection || connection.pc.signalingState === 'closed') return;
+    connection.pc.close();
+    this.events.push({ event: 'closed', peer: connection.peer });
+    if (hangup) this.signaling.send({ type: 'hangup', to: connection.peer });
+  }
+}
+
+/** Whether `pc` has decoded at least one video frame (`framesDecoded` of its video `inbound-rtp`, webrtc-stats). */
+async function framesDecoded(pc: RTCPeerConnection): Promise<boolean> {
+  let decoded = false;
+  (await pc.getStats()).forEach((s: { type: string; kind?: string; framesDecoded?: number }) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'video' && (s.framesDecoded ?? 0) > 0) decoded = true;
+  });
+  return decoded;
 }

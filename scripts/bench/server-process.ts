@@ -27,6 +27,8 @@ export const BENCH_SERVER_ENV: Readonly<Record<string, string>> = {
   MAX_CONNECTIONS_PER_IP: '10000',
   MESSAGE_RATE_PER_S: '1000000',
   MESSAGE_BURST: '1000000',
+  // The mesh parts measure the mesh; the audience part turns the SFU on.
+  SFU: 'off',
 };
 
 export type ServerKind = keyof typeof ENTRY;

@@ -4,8 +4,9 @@
  *
  * Implementations: {@link MeshMediaPath} (`mesh.ts`), the broadcaster's browser sends to each watcher over its own
  * peer connection and the server only relays the offer, the answer and the trickled ICE candidates between them
- * (JSEP, RFC 8829; trickle ICE, RFC 8838). An SFU path (Janus) goes beside it: the server negotiates with the SFU
- * for both sides, the broadcaster publishes once and each watcher subscribes.
+ * (JSEP, RFC 8829; trickle ICE, RFC 8838); {@link EscalatingMediaPath} (`escalating.ts`), a room starts as that
+ * mesh and escalates to the SFU (Janus) past `MESH_MAX_VIEWERS`: the server negotiates with Janus for both sides,
+ * the broadcaster publishes once and each watcher subscribes.
  */
 import type { AddressedMessage, Role } from '../../protocol/messages.ts';
 import type { ErrorCode } from '../../protocol/errors.ts';
@@ -19,6 +20,16 @@ export interface RoomView {
   readonly broadcasterId: string | null;
   /** Whether `id` is a watcher of this room. */
   hasWatcher(id: string): boolean;
+  /** The ids of the room's watchers, in the order they joined. */
+  watcherIds(): IterableIterator<string>;
+  readonly watcherCount: number;
+}
+
+/** How a room's media flows now, for `/api/rooms`, `/metrics` and `/status`. */
+export interface MediaReport {
+  path: 'mesh' | 'sfu';
+  /** Watchers served peer to peer by the broadcaster, and through the SFU. */
+  viewers: { mesh: number; sfu: number };
 }
 
 /** The sender of a media-signalling message: its server-assigned id and its role. */
@@ -49,4 +60,8 @@ export interface MediaPath {
   signal(room: RoomView, from: Sender, message: AddressedMessage): Refusal | null;
   /** A watcher left the room: stop sending to it (mesh: tell the broadcaster `watcherLeft`). */
   watcherLeft(room: RoomView, watcherId: string): void;
+  /** The room's broadcaster left (its media is gone): free what the room held on the media path's side. */
+  broadcasterLeft(room: RoomView): void;
+  /** How the media of room `name` flows now. */
+  report(name: string, watchers: number): MediaReport;
 }

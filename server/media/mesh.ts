@@ -6,7 +6,7 @@
 import type { AddressedMessage, ClientMessageOf, ServerMessage, ServerMessageOf } from '../../protocol/messages.ts';
 import { ROUTES } from '../../protocol/messages.ts';
 import type { Bus } from '../bus/bus.ts';
-import type { MediaPath, Refusal, RoomView, Sender } from './media-path.ts';
+import type { MediaPath, MediaReport, Refusal, RoomView, Sender } from './media-path.ts';
 
 /**
  * The relayed copy of each addressed message: its fields but `to`, and `from` stamped by the server. One object
@@ -18,6 +18,7 @@ const STAMPED: { [T in AddressedMessage['type']]: (message: ClientMessageOf<T>, 
   answer: ({ type, sdp }, from) => ({ type, from, sdp }),
   iceOfferCandidate: ({ type, candidate }, from) => ({ type, from, candidate }),
   iceAnswerCandidate: ({ type, candidate }, from) => ({ type, from, candidate }),
+  hangup: ({ type }, from) => ({ type, from }),
 };
 
 export class MeshMediaPath implements MediaPath {
@@ -42,5 +43,13 @@ export class MeshMediaPath implements MediaPath {
   /** The broadcaster closes its peer connection to the watcher that left. */
   watcherLeft(room: RoomView, watcherId: string): void {
     this.bus.toBroadcaster(room.name, { type: 'watcherLeft', id: watcherId });
+  }
+
+  /** Nothing to free: the broadcaster's page held every peer connection. */
+  broadcasterLeft(): void {}
+
+  /** Every watcher is served peer to peer. */
+  report(_name: string, watchers: number): MediaReport {
+    return { path: 'mesh', viewers: { mesh: watchers, sfu: 0 } };
   }
 }

@@ -7,6 +7,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ErrorCode } from '../../protocol/errors.ts';
 import type { ClientMessageType } from '../../protocol/messages.ts';
+import type { MediaPath } from '../media/media-path.ts';
 import type { RoomSnapshot } from '../signaling/room.ts';
 import type { Rooms } from '../signaling/rooms.ts';
 import { byAudience } from './room-order.ts';
@@ -140,6 +141,46 @@ export class Metrics {
       help: 'TURN credentials handed out in joined messages (secret: minted per peer; static: the configured pair).',
       labelNames: ['mode'],
       registers,
+    });
+  }
+
+  /**
+   * Add the media gauges: `onair_sfu_up` (1 while the SFU is connected; 0 when down or off, with its `state`), and
+   * `onair_room_viewers_by_path` (per room and path, `mesh` or `sfu`; the largest rooms, the rest as `_other`).
+   *
+   * @param rooms    the relay's rooms
+   * @param media    the media path (its `report` per room)
+   * @param sfuState the SFU's health: `off`, `connecting`, `up`, `down`, `closed`
+   */
+  trackMedia(rooms: Rooms, media: MediaPath, sfuState: () => string): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'onair_sfu_up',
+      help: 'Whether the SFU (Janus) is connected: 1 up, 0 otherwise; state: off, connecting, up, down, closed.',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        this.reset();
+        const state = sfuState();
+        this.set({ state }, state === 'up' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'onair_room_viewers_by_path',
+      help: `Watchers per room and media path (mesh: peer to peer; sfu: through the media server), the ${MAX_ROOM_LABELS} largest rooms.`,
+      labelNames: ['room', 'path'],
+      registers,
+      collect() {
+        this.reset();
+        const { named, other } = labelledRooms(rooms.snapshots());
+        const add = (label: string, room: RoomSnapshot) => {
+          const { viewers } = media.report(room.name, room.watchers);
+          this.inc({ room: label, path: 'mesh' }, viewers.mesh);
+          this.inc({ room: label, path: 'sfu' }, viewers.sfu);
+        };
+        for (const room of named) add(room.name, room);
+        for (const room of other) add(OTHER_ROOMS, room);
+      },
     });
   }
 

@@ -4,8 +4,10 @@
  * `/api/rooms`). A client not allowed gets 403; with `METRICS_ALLOW=off` the endpoints answer 404.
  */
 import type { FastifyInstance } from 'fastify';
-import type { RoomSummary, RoomsReport } from '../../protocol/rooms-report.ts';
+import type { RoomSummary, RoomsReport, SfuHealth } from '../../protocol/rooms-report.ts';
 import type { Config } from '../config.ts';
+import type { MediaPath } from '../media/media-path.ts';
+import type { Sfu } from '../sfu/sfu.ts';
 import type { RoomSnapshot } from '../signaling/room.ts';
 import type { Rooms } from '../signaling/rooms.ts';
 import { operatorAccess } from './access.ts';
@@ -17,30 +19,41 @@ export interface OpsOptions {
   config: Pick<Config, 'metricsAllow'>;
   rooms: Rooms;
   metrics: Metrics;
+  media: MediaPath;
+  sfu: Sfu | null;
 }
 
 /** The most rooms `/api/rooms` lists (largest audiences first); `totals` still counts them all. */
 export const MAX_LISTED_ROOMS = 1000;
 
-function summary(room: RoomSnapshot): RoomSummary {
+function summary(room: RoomSnapshot, media: MediaPath): RoomSummary {
   const d = room.delivered;
+  const { path, viewers } = media.report(room.name, room.watchers);
   return {
     name: room.name,
     live: room.live,
     broadcaster: room.hasBroadcaster,
     watchers: room.watchers,
     chatEnabled: room.chatEnabled,
+    path,
+    viewersByPath: viewers,
     delivered: d && { connected: d.connected, bitrateKbps: Math.round(d.bitrateKbps), fps: Math.round(d.fps * 10) / 10, reportedAt: new Date(d.at).toISOString() },
   };
 }
 
 /** The body of `GET /api/rooms` (its schema is `RoomsReport` in `protocol/rooms-report.ts`). */
-export function roomsReport(rooms: Rooms): RoomsReport {
+export function roomsReport(rooms: Rooms, media: MediaPath, sfu: Sfu | null): RoomsReport {
   const all = rooms.snapshots();
   return {
+    sfu: sfuHealth(sfu),
     totals: { rooms: all.length, live: all.filter((r) => r.live).length, watchers: all.reduce((n, r) => n + r.watchers, 0) },
-    rooms: byAudience(all).slice(0, MAX_LISTED_ROOMS).map(summary),
+    rooms: byAudience(all).slice(0, MAX_LISTED_ROOMS).map((room) => summary(room, media)),
   };
+}
+
+/** The SFU's health: `off` (none configured or installed), else its connection's state. */
+export function sfuHealth(sfu: Sfu | null): SfuHealth {
+  return sfu ? sfu.client.connection.state : 'off';
 }
 
 /** Register the operator endpoints (an encapsulated plugin: the access check applies to these routes only). */
@@ -58,6 +71,6 @@ export async function opsRoutes(app: FastifyInstance, opts: OpsOptions): Promise
     const { text, contentType } = await opts.metrics.scrape();
     return reply.type(contentType).send(text);
   });
-  app.get('/api/rooms', async () => roomsReport(opts.rooms));
+  app.get('/api/rooms', async () => roomsReport(opts.rooms, opts.media, opts.sfu));
   app.get('/status', (_req, reply) => reply.sendFile('status.html'));
 }

@@ -1,22 +1,19 @@
 /**
- * Errors from the SFU (Janus WebRTC Server) path, as catalogue entries: a stable `code`, a human message and the
- * WebSocket close code (RFC 6455 §7.4) a client connection gets after it (`null`: the connection carries on).
- *
- * NOTE for the lead: these entries are meant to be merged into the one protocol error catalogue (`ERRORS`); they live
- * here only while issue 9 moves the protocol. None of them closes a connection: the room falls back to the mesh.
+ * Errors from the SFU (Janus WebRTC Server) path: the `sfu_*` entries of the one protocol error catalogue
+ * (`protocol/errors.ts`), with a stable `code`, a human message and no close code (none closes a connection: the room
+ * falls back to the mesh).
  *
  * {@link fromJanusError} turns what janode rejects with (core Janus API errors "403 Unauthorized", VideoRoom plugin
  * errors with `_code`, transport failures) into an {@link SfuError}. Janus's codes: core `janus/apierror.h`,
  * VideoRoom `JANUS_VIDEOROOM_ERROR_*` in `plugins/janus_videoroom.c` (1.1.x).
  */
-export const SFU_ERRORS = {
-  sfu_unavailable: { message: 'The media server is not reachable right now.', close: null },
-  sfu_unauthorized: { message: 'The media server refused our credentials.', close: null },
-  sfu_room_not_found: { message: 'The media server has no such room (it may have restarted).', close: null },
-  sfu_feed_not_found: { message: 'The media server has no such publisher in this room.', close: null },
-  sfu_bad_sdp: { message: 'The media server could not use this session description.', close: null },
-  sfu_refused: { message: 'The media server refused the request.', close: null },
-} as const satisfies Record<string, { message: string; close: number | null }>;
+import { ERRORS, type ErrorCode } from '../../protocol/errors.ts';
+
+/** The SFU entries of the catalogue, by code. */
+export const SFU_ERRORS = Object.fromEntries(Object.entries(ERRORS).filter(([code]) => code.startsWith('sfu_'))) as Pick<
+  typeof ERRORS,
+  Extract<ErrorCode, `sfu_${string}`>
+>;
 
 /** A stable SFU error code from {@link SFU_ERRORS}. */
 export type SfuErrorCode = keyof typeof SFU_ERRORS;

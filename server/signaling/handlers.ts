@@ -56,6 +56,7 @@ export const SIGNALING_HANDLERS = {
   answer: signal,
   iceOfferCandidate: signal,
   iceAnswerCandidate: signal,
+  hangup: signal,
 } satisfies Partial<HandlerRegistry>;
 
 /**

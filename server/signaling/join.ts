@@ -55,6 +55,7 @@ export function leave(relay: Relay, peer: Peer): void {
   if (!left) return;
   const { room, removal } = left;
   if (removal.role === 'broadcaster') {
+    relay.media.broadcasterLeft(room);
     if (removal.wasLive) relay.bus.toWatchers(room.name, { type: 'broadcastEnded', id: peer.id });
   } else {
     relay.media.watcherLeft(room, peer.id);

@@ -65,6 +65,10 @@ export class Room implements RoomView, RoomMembers {
     return this.watcherPeers.has(id);
   }
 
+  watcherIds(): IterableIterator<string> {
+    return this.watcherPeers.keys();
+  }
+
   get empty(): boolean {
     return this.broadcasterPeer === null && this.watcherPeers.size === 0;
   }

@@ -43,6 +43,19 @@ export interface TestJanus {
   stop(): Promise<void>;
 }
 
+/** Janus's own count of the handles in `connection`'s current session (Admin API `list_handles`; `adminApi` on). */
+export async function handleCount(janus: ManagedJanus, connection: JanusConnection): Promise<number> {
+  const admin = janus.adminApi();
+  const sessionId = connection.sessionId;
+  if (!admin || sessionId === null) throw new Error('no Admin API, or not connected');
+  const conn = await Janode.connect({ address: { url: admin.url, apisecret: admin.secret }, is_admin: true, max_retries: 0 });
+  try {
+    return (await conn.listHandles(sessionId)).handles.length;
+  } finally {
+    await conn.close();
+  }
+}
+
 /** Start a managed Janus on the veth, connect to it, and resolve once the first session is up. */
 export async function startTestJanus(): Promise<TestJanus> {
   const { log, lines } = capturedLogger();
@@ -61,17 +74,7 @@ export async function startTestJanus(): Promise<TestJanus> {
     connection,
     client,
     lines,
-    async handleCount() {
-      const admin = janus.adminApi()!;
-      const sessionId = connection.sessionId;
-      if (sessionId === null) throw new Error('not connected');
-      const conn = await Janode.connect({ address: { url: admin.url, apisecret: admin.secret }, is_admin: true, max_retries: 0 });
-      try {
-        return (await conn.listHandles(sessionId)).handles.length;
-      } finally {
-        await conn.close();
-      }
-    },
+    handleCount: () => handleCount(janus, connection),
     async stop() {
       await connection.close();
       await janus.stop();

@@ -21,7 +21,7 @@ export interface ServerProcess {
  * @throws Error with its output when it exits before listening
  */
 export async function startServerProcess(port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = startScript('server/index.ts', [], { PORT: String(port), HOST: '127.0.0.1', STUN_URLS: 'none', LOG_LEVEL: 'info', ...env });
+  const child = startScript('server/index.ts', [], { PORT: String(port), HOST: '127.0.0.1', STUN_URLS: 'none', LOG_LEVEL: 'info', SFU: 'off', ...env });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {

@@ -16,12 +16,12 @@ export interface TestServer {
 }
 
 /**
- * @param env  configuration variables on top of the test defaults (`PORT=0`, `HOST=127.0.0.1`, `STUN_URLS=none`);
+ * @param env  configuration variables on top of the test defaults (`PORT=0`, `HOST=127.0.0.1`, `STUN_URLS=none`, `SFU=off`: the SFU tests turn it on);
  *             give `PORT` to start a server again where an earlier one was
  * @param opts build options (logger, join timeout)
  */
 export async function startServer(env: Record<string, string> = {}, opts: BuildOptions = {}): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', STUN_URLS: 'none', LOG_LEVEL: 'silent', ...env }, null);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', STUN_URLS: 'none', LOG_LEVEL: 'silent', SFU: 'off', ...env }, null);
   const app = await buildServer(config, { logger: false, ...opts });
   await app.listen({ port: config.port, host: '127.0.0.1' });
   const address = app.server.address();

@@ -8,6 +8,8 @@ import type { ClientMessageOf, ClientMessageType, ServerMessageOf, ServerMessage
 /** Server-assigned ids have this shape: 22 base64url characters. */
 export const BROADCASTER_ID = 'q8ZtV0l3rW2xYb5cN1kP4g';
 export const WATCHER_ID = 'Hx2m-LZ0c_9pQeRt7uVw1A';
+/** The SFU peer of a room: named by the server, like any peer. */
+export const SFU_PEER_ID = 'sV3n7QkT0pZr1mLx9cYb2w';
 
 /** A short but realistic JSEP offer (RFC 8829), CRLF line endings as browsers give them. */
 export const OFFER_SDP = [
@@ -46,6 +48,7 @@ export const CLIENT_EXAMPLES: { [T in ClientMessageType]: ClientMessageOf<T> } =
   answer: { type: 'answer', to: BROADCASTER_ID, sdp: ANSWER_SDP },
   iceOfferCandidate: { type: 'iceOfferCandidate', to: WATCHER_ID, candidate: CANDIDATE },
   iceAnswerCandidate: { type: 'iceAnswerCandidate', to: BROADCASTER_ID, candidate: CANDIDATE },
+  hangup: { type: 'hangup', to: BROADCASTER_ID },
   chat: { type: 'chat', text: 'Hello from the back row!', name: 'Ada' },
   chatSettings: { type: 'chatSettings', enabled: false },
   stats: {
@@ -76,6 +79,9 @@ export const SERVER_EXAMPLES: { [T in ServerMessageType]: ServerMessageOf<T> } =
   answer: { type: 'answer', from: WATCHER_ID, sdp: ANSWER_SDP },
   iceOfferCandidate: { type: 'iceOfferCandidate', from: BROADCASTER_ID, candidate: CANDIDATE },
   iceAnswerCandidate: { type: 'iceAnswerCandidate', from: WATCHER_ID, candidate: CANDIDATE },
+  hangup: { type: 'hangup', from: WATCHER_ID },
+  publish: { type: 'publish', from: SFU_PEER_ID },
+  mediaPath: { type: 'mediaPath', path: 'sfu', viewers: { mesh: 0, sfu: 3 } },
   watcherLeft: { type: 'watcherLeft', id: WATCHER_ID },
   broadcastEnded: { type: 'broadcastEnded', id: BROADCASTER_ID },
   viewerCount: { type: 'viewerCount', count: 3 },

@@ -13,6 +13,7 @@ t.test('ROUTES covers every client message but join, and matches the one-to-many
     answer: { from: 'watcher', to: 'broadcaster' },
     iceOfferCandidate: { from: 'broadcaster', to: 'watcher' },
     iceAnswerCandidate: { from: 'watcher', to: 'broadcaster' },
+    hangup: { from: 'watcher', to: 'broadcaster' },
     chat: { from: 'any', to: 'all' },
     chatSettings: { from: 'broadcaster', to: 'all' },
     stats: { from: 'broadcaster', to: 'server' },

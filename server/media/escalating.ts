@@ -1,0 +1,194 @@
+/**
+ * The {@link MediaPath} of a server with an SFU: every room starts as the peer-to-peer mesh ({@link MeshMediaPath}),
+ * and escalates to the SFU ({@link SfuRoom}) when a watcher would make it serve more than `MESH_MAX_VIEWERS` peer to
+ * peer (0: from the first watcher). Escalating, the broadcaster publishes once and every watcher, those already
+ * watching included, gets the SFU's offer; a watcher keeps its mesh picture until its SFU connection has decoded
+ * frames, then closes the mesh connection and says so (`hangup` to the broadcaster): make-before-break, the
+ * watcher's to do (see `client/watch/viewer.ts`).
+ *
+ * A room stays on the SFU until its broadcaster leaves (no return to the mesh when the audience shrinks: a move costs
+ * every watcher a new connection, and a room that grew once tends to grow again). When Janus is lost, or refuses the
+ * room, the room falls back to the mesh: the watchers still on the mesh stay, others are moved to it up to
+ * `MESH_MAX_VIEWERS` (the server asks the broadcaster for them, as their `getBroadcast` would), and the rest are told
+ * `mediaPath: reconnecting`; when Janus is back, such rooms escalate again.
+ */
+import type { AddressedMessage } from '../../protocol/messages.ts';
+import { SFU_ROUTES } from '../../protocol/messages.ts';
+import type { Bus } from '../bus/bus.ts';
+import type { SfuError } from '../sfu/errors.ts';
+import type { JanusClient } from '../sfu/janus-client.ts';
+import type { MediaPath, MediaReport, Refusal, RoomView, Sender } from './media-path.ts';
+import { MeshMediaPath } from './mesh.ts';
+import { SfuRoom } from './sfu-room.ts';
+
+export interface EscalatingOptions {
+  bus: Bus;
+  client: JanusClient;
+  /** Watchers a room serves peer to peer; one more escalates it (`MESH_MAX_VIEWERS`). */
+  meshMaxViewers: number;
+  /** Told when a room escalates, falls back, or the SFU refuses it. */
+  log: { info(o: object, msg: string): void; warn(o: object, msg: string): void };
+}
+
+/** What the path knows of one room beyond the room itself. */
+interface RoomMedia {
+  view: RoomView;
+  /** Watchers the broadcaster serves peer to peer (asked on the mesh and not hung up). */
+  mesh: Set<string>;
+  sfu: SfuRoom | null;
+  /** Fell back from the SFU: escalate again when Janus is back. */
+  awaitingSfu: boolean;
+}
+
+export class EscalatingMediaPath implements MediaPath {
+  readonly #mesh: MeshMediaPath;
+  readonly #rooms = new Map<string, RoomMedia>();
+  readonly #o: EscalatingOptions;
+
+  constructor(options: EscalatingOptions) {
+    this.#o = options;
+    this.#mesh = new MeshMediaPath(options.bus);
+    options.client.connection.on('up', () => {
+      for (const media of this.#rooms.values()) if (media.awaitingSfu) this.#escalate(media);
+    });
+  }
+
+  /** Whether the SFU can take a room now. */
+  get #sfuUp(): boolean {
+    return this.#o.client.connection.state === 'up';
+  }
+
+  watcherJoined(room: RoomView, watcherId: string): void {
+    if (room.live && room.broadcasterId) this.#ask(this.#media(room), watcherId);
+  }
+
+  signal(room: RoomView, from: Sender, message: AddressedMessage): Refusal | null {
+    const media = this.#media(room);
+    const sfu = media.sfu;
+    if (sfu && message.to === sfu.peerId) return this.#toSfu(sfu, from, message);
+    // A watcher hanging up on an SFU peer that is gone (the room fell back): nothing is left to free.
+    if (message.type === 'hangup' && message.to !== room.broadcasterId) return null;
+    if (message.type === 'getBroadcast' && from.role === 'watcher' && message.to === room.broadcasterId) {
+      this.#ask(media, from.id);
+      return null;
+    }
+    const refusal = this.#mesh.signal(room, from, message);
+    if (!refusal && message.type === 'hangup' && media.mesh.delete(from.id)) this.#audienceChanged(media);
+    return refusal;
+  }
+
+  watcherLeft(room: RoomView, watcherId: string): void {
+    const media = this.#rooms.get(room.name);
+    media?.sfu?.removeWatcher(watcherId);
+    media?.mesh.delete(watcherId);
+    this.#mesh.watcherLeft(room, watcherId);
+    if (media) this.#audienceChanged(media);
+  }
+
+  broadcasterLeft(room: RoomView): void {
+    this.#rooms.get(room.name)?.sfu?.close();
+    this.#rooms.delete(room.name);
+  }
+
+  report(name: string, watchers: number): MediaReport {
+    const media = this.#rooms.get(name);
+    if (!media?.sfu) return { path: 'mesh', viewers: { mesh: media ? media.mesh.size : watchers, sfu: 0 } };
+    return { path: 'sfu', viewers: { mesh: media.mesh.size, sfu: media.sfu.watchers } };
+  }
+
+  #media(room: RoomView): RoomMedia {
+    let media = this.#rooms.get(room.name);
+    if (!media || media.view !== room) {
+      media = { view: room, mesh: new Set(), sfu: null, awaitingSfu: false };
+      this.#rooms.set(room.name, media);
+    }
+    return media;
+  }
+
+  /** A watcher asks for the broadcast: through the SFU when the room is (or now becomes) escalated, else the mesh. */
+  #ask(media: RoomMedia, watcherId: string): void {
+    if (!media.sfu && this.#sfuUp && media.view.watcherCount > this.#o.meshMaxViewers) this.#escalate(media);
+    if (media.sfu) return media.sfu.addWatcher(watcherId);
+    if (media.awaitingSfu && media.mesh.size >= this.#o.meshMaxViewers) {
+      return this.#o.bus.toPeer(media.view.name, watcherId, { type: 'mediaPath', path: 'reconnecting' });
+    }
+    media.mesh.add(watcherId);
+    this.#o.bus.toBroadcaster(media.view.name, { type: 'getBroadcast', from: watcherId });
+    this.#audienceChanged(media);
+  }
+
+  /** Media signalling addressed to the SFU peer: only what {@link SFU_ROUTES} lets the sender's role send. */
+  #toSfu(sfu: SfuRoom, from: Sender, message: AddressedMessage): Refusal | null {
+    const allowed = (SFU_ROUTES as Partial<Record<string, string>>)[message.type];
+    if (allowed !== from.role) {
+      return { code: 'forbidden', detail: `A ${from.role} may not send "${message.type}" to the media server.` };
+    }
+    if (from.role === 'watcher' && !sfu.has(from.id)) {
+      return { code: 'peer_not_found', detail: `${message.type}: the media server has no subscription for you.` };
+    }
+    switch (message.type) {
+      case 'offer':
+        sfu.publish(message.sdp);
+        break;
+      case 'iceOfferCandidate':
+        sfu.publisherCandidate(message.candidate);
+        break;
+      case 'answer':
+        sfu.answer(from.id, message.sdp);
+        break;
+      case 'iceAnswerCandidate':
+        sfu.watcherCandidate(from.id, message.candidate);
+        break;
+      case 'hangup':
+        sfu.removeWatcher(from.id);
+        break;
+    }
+    return null;
+  }
+
+  /** Escalate: a new SFU room; every watcher of the room will get the SFU's offer once the publication is up. */
+  #escalate(media: RoomMedia): void {
+    const room = media.view;
+    if (!room.live || !room.broadcasterId || !this.#sfuUp) return;
+    media.awaitingSfu = false;
+    const sfu: SfuRoom = new SfuRoom({
+      room: room.name,
+      client: this.#o.client,
+      bus: this.#o.bus,
+      onFailure: (error) => this.#fallBack(media, sfu, error),
+      onAudience: () => this.#audienceChanged(media),
+    });
+    media.sfu = sfu;
+    this.#o.log.info({ room: room.name, watchers: room.watcherCount }, 'room escalates to the SFU');
+    sfu.start();
+    for (const id of room.watcherIds()) sfu.addWatcher(id);
+  }
+
+  /** Back to the mesh: keep the mesh watchers, move others up to the mesh's capacity, tell the rest to wait. */
+  #fallBack(media: RoomMedia, sfu: SfuRoom, error: SfuError): void {
+    if (media.sfu !== sfu || this.#rooms.get(media.view.name) !== media) return;
+    media.sfu = null;
+    const room = media.view;
+    // A refusal while Janus is up would repeat: wait for Janus's next session only when it was lost.
+    media.awaitingSfu = error.code === 'sfu_unavailable';
+    this.#o.log.warn({ room: room.name, code: error.code, err: error.message }, 'room falls back to the mesh');
+    if (error.code !== 'sfu_unavailable') this.#o.bus.toBroadcaster(room.name, { type: 'error', code: error.code, message: error.message });
+    for (const id of room.watcherIds()) {
+      if (media.mesh.has(id)) continue;
+      if (media.mesh.size < this.#o.meshMaxViewers) {
+        media.mesh.add(id);
+        this.#o.bus.toPeer(room.name, id, { type: 'mediaPath', path: 'mesh' });
+        this.#o.bus.toBroadcaster(room.name, { type: 'getBroadcast', from: id });
+      } else {
+        this.#o.bus.toPeer(room.name, id, { type: 'mediaPath', path: 'reconnecting' });
+      }
+    }
+    this.#audienceChanged(media);
+  }
+
+  /** Tell the broadcaster its room's path and how many watchers are on each. */
+  #audienceChanged(media: RoomMedia): void {
+    const { path, viewers } = this.report(media.view.name, media.view.watcherCount);
+    this.#o.bus.toBroadcaster(media.view.name, { type: 'mediaPath', path, viewers });
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * One escalated room on the SFU: a private Janus VideoRoom room, the broadcaster's one publication into it and one
+ * subscription per watcher. To the pages the SFU is one more peer, named by the server ({@link SfuRoom.peerId}, 128
+ * random bits, new at every escalation): the broadcaster gets `publish` from it and offers to it; each watcher gets
+ * its offer (Janus offers to subscribers) and answers it; ICE candidates trickle both ways through the server
+ * (RFC 8838). Janus's own address never reaches a page: only SDP and candidates do.
+ *
+ * Bounds: a watcher holds at most one subscription (a new one leaves the old); it is left when the watcher leaves or
+ * hangs up; {@link SfuRoom.close} leaves the publication and every subscription and destroys the Janus room.
+ * Failures (a Janus refusal, a lost connection) end the room through `onFailure`, once.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IceCandidate } from '../../protocol/messages.ts';
+import type { Bus } from '../bus/bus.ts';
+import { fromJanusError, SfuError } from '../sfu/errors.ts';
+import type { JanusClient, SfuRoomId } from '../sfu/janus-client.ts';
+import type { JanusPublisher, JanusSubscriber } from '../sfu/janus-peers.ts';
+
+/** Candidates that arrive before their Janus handle exists, kept in order (at most this many per peer). */
+const MAX_EARLY_CANDIDATES = 64;
+
+interface Subscription {
+  subscriber: JanusSubscriber | null;
+  started: boolean;
+  early: IceCandidate[];
+}
+
+export interface SfuRoomOptions {
+  room: string;
+  client: JanusClient;
+  bus: Bus;
+  /** The room's SFU use ended because of `error` (refused or Janus lost); called once, never after `close()`. */
+  onFailure: (error: SfuError) => void;
+  /** The number of watchers on the SFU changed. */
+  onAudience: () => void;
+}
+
+export class SfuRoom {
+  /** The SFU's peer id in this room, as pages see it. */
+  readonly peerId = randomBytes(16).toString('base64url');
+  #janusRoom: SfuRoomId | null = null;
+  #publisher: JanusPublisher | null = null;
+  #publisherEarly: IceCandidate[] = [];
+  #up = false;
+  #closed = false;
+  readonly #subscriptions = new Map<string, Subscription>();
+  readonly #o: SfuRoomOptions;
+
+  constructor(options: SfuRoomOptions) {
+    this.#o = options;
+  }
+
+  /** Watchers subscribed (or being subscribed) through the SFU. */
+  get watchers(): number {
+    return this.#subscriptions.size;
+  }
+
+  /** Whether `watcherId` is (being) subscribed. */
+  has(watcherId: string): boolean {
+    return this.#subscriptions.has(watcherId);
+  }
+
+  /** Create the Janus room, then ask the broadcaster to publish (`publish` from {@link peerId}). */
+  start(): void {
+    void this.#guard(async () => {
+      this.#janusRoom = await this.#o.client.createRoom();
+      if (this.#closed) return void (await this.#o.client.destroyRoom(this.#janusRoom));
+      this.#o.bus.toBroadcaster(this.#o.room, { type: 'publish', from: this.peerId });
+    });
+  }
+
+  /** The broadcaster's offer to publish: Janus answers (to the broadcaster, from {@link peerId}); then subscribe. */
+  publish(sdp: string): void {
+    void this.#guard(async () => {
+      if (this.#publisher || !this.#janusRoom) throw new SfuError('sfu_refused', { detail: 'not expecting a publication now' });
+      const publisher = await this.#o.client.publish(this.#janusRoom, { type: 'offer', sdp });
+      if (this.#closed) return void (await publisher.leave());
+      this.#publisher = publisher;
+      publisher.on('candidate', (candidate) => {
+        if (candidate) this.#o.bus.toBroadcaster(this.#o.room, { type: 'iceAnswerCandidate', from: this.peerId, candidate });
+      });
+      publisher.on('closed', () => this.#fail(new SfuError('sfu_unavailable', { detail: 'the publication ended' })));
+      this.#o.bus.toBroadcaster(this.#o.room, { type: 'answer', from: this.peerId, sdp: publisher.answer.sdp });
+      for (const candidate of this.#publisherEarly.splice(0)) await publisher.trickle(candidate);
+      await publisher.whenUp();
+      this.#up = true;
+      for (const id of this.#subscriptions.keys()) this.#subscribe(id);
+    });
+  }
+
+  /** One of the broadcaster's ICE candidates for its publication. */
+  publisherCandidate(candidate: IceCandidate): void {
+    if (!this.#publisher) return void keep(this.#publisherEarly, candidate);
+    void this.#guard(() => this.#publisher!.trickle(candidate));
+  }
+
+  /** Subscribe `watcherId` (once the publication is up): the watcher gets Janus's offer from {@link peerId}. */
+  addWatcher(watcherId: string): void {
+    this.#leave(watcherId);
+    this.#subscriptions.set(watcherId, { subscriber: null, started: false, early: [] });
+    this.#o.onAudience();
+    if (this.#up) this.#subscribe(watcherId);
+  }
+
+  /** A watcher's answer to Janus's offer. */
+  answer(watcherId: string, sdp: string): void {
+    const sub = this.#subscriptions.get(watcherId);
+    const subscriber = sub?.subscriber;
+    if (!sub || !subscriber || sub.started) return;
+    sub.started = true;
+    void this.#watcherCall(watcherId, async () => {
+      await subscriber.start({ type: 'answer', sdp });
+      for (const candidate of sub.early.splice(0)) await subscriber.trickle(candidate);
+    });
+  }
+
+  /** One of a watcher's ICE candidates for its subscription. */
+  watcherCandidate(watcherId: string, candidate: IceCandidate): void {
+    const sub = this.#subscriptions.get(watcherId);
+    if (!sub) return;
+    if (!sub.started || !sub.subscriber) return void keep(sub.early, candidate);
+    const subscriber = sub.subscriber;
+    void this.#watcherCall(watcherId, () => subscriber.trickle(candidate));
+  }
+
+  /** The watcher left, or hung up on the SFU: leave its subscription. */
+  removeWatcher(watcherId: string): void {
+    if (this.#leave(watcherId)) this.#o.onAudience();
+  }
+
+  /** Leave everything and destroy the Janus room (best effort). Idempotent; `onFailure` is not called. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const id of [...this.#subscriptions.keys()]) this.#leave(id);
+    const publisher = this.#publisher;
+    const room = this.#janusRoom;
+    void (async () => {
+      await publisher?.leave();
+      if (room) await this.#o.client.destroyRoom(room).catch(() => {});
+    })();
+  }
+
+  #subscribe(watcherId: string): void {
+    const sub = this.#subscriptions.get(watcherId);
+    const publisher = this.#publisher;
+    if (!sub || !publisher || !this.#janusRoom) return;
+    const room = this.#janusRoom;
+    void this.#watcherCall(watcherId, async () => {
+      const subscriber = await this.#o.client.subscribe(room, publisher.feed);
+      if (this.#closed || this.#subscriptions.get(watcherId) !== sub) return void (await subscriber.leave());
+      sub.subscriber = subscriber;
+      subscriber.on('candidate', (candidate) => {
+        if (candidate) this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'iceOfferCandidate', from: this.peerId, candidate });
+      });
+      this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'mediaPath', path: 'sfu' });
+      this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'offer', from: this.peerId, sdp: subscriber.offer.sdp });
+    });
+  }
+
+  /** Take a watcher's subscription out and leave its handle. @returns whether it had one */
+  #leave(watcherId: string): boolean {
+    const sub = this.#subscriptions.get(watcherId);
+    if (!sub) return false;
+    this.#subscriptions.delete(watcherId);
+    void sub.subscriber?.leave();
+    return true;
+  }
+
+  /** A failure in one watcher's subscription: Janus lost ends the room; a refusal is told to that watcher only. */
+  async #watcherCall(watcherId: string, call: () => Promise<void>): Promise<void> {
+    try {
+      await call();
+    } catch (err) {
+      const error = fromJanusError(err);
+      if (error.code === 'sfu_unavailable') return this.#fail(error);
+      this.removeWatcher(watcherId);
+      this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'error', code: error.code, message: error.message });
+    }
+  }
+
+  async #guard(call: () => Promise<void>): Promise<void> {
+    try {
+      await call();
+    } catch (err) {
+      this.#fail(fromJanusError(err));
+    }
+  }
+
+  #fail(error: SfuError): void {
+    if (this.#closed) return;
+    this.close();
+    this.#o.onFailure(error);
+  }
+}
+
+function keep(list: IceCandidate[], candidate: IceCandidate): void {
+  if (list.length < MAX_EARLY_CANDIDATES) list.push(candidate);
+}
