@@ -6,6 +6,7 @@ import { RoomsReport, type RoomSummary } from '../../protocol/rooms-report.ts';
 import { byId, setPageState } from '../shared/dom.ts';
 
 const REFRESH_MS = 2000;
+const SFU_TEXT: Record<RoomsReport['sfu'], string> = { off: 'none', connecting: 'connecting', up: 'up', down: 'down, reconnecting', closed: 'stopped' };
 const totals = byId('totals', HTMLElement);
 const body = byId('rooms', HTMLTableSectionElement);
 
@@ -25,6 +26,7 @@ function row(room: RoomSummary): HTMLTableRowElement {
     th,
     cell(room.live ? 'live' : room.broadcaster ? 'starting' : 'waiting'),
     cell(String(room.watchers)),
+    cell(room.path === 'sfu' ? `media server: ${room.viewersByPath.sfu}, peer to peer: ${room.viewersByPath.mesh}` : `peer to peer: ${room.viewersByPath.mesh}`),
     cell(d ? String(d.connected) : '–'),
     cell(d ? `${d.bitrateKbps} kbit/s` : '–'),
     cell(d ? `${d.fps} fps` : '–'),
@@ -41,7 +43,7 @@ async function refresh(): Promise<void> {
     if (!parsed.success) throw new Error(`unexpected /api/rooms document: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     const report = parsed.data;
     const t = report.totals;
-    totals.textContent = `${t.rooms} room${t.rooms === 1 ? '' : 's'}, ${t.live} live, ${t.watchers} watcher${t.watchers === 1 ? '' : 's'}`;
+    totals.textContent = `${t.rooms} room${t.rooms === 1 ? '' : 's'}, ${t.live} live, ${t.watchers} watcher${t.watchers === 1 ? '' : 's'}; media server: ${SFU_TEXT[report.sfu]}`;
     body.replaceChildren(...report.rooms.map(row));
     setPageState('ok');
   } catch (err) {

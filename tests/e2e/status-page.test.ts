@@ -45,9 +45,9 @@ t.test('the status page shows the live room, its watchers and delivery', async (
   // The broadcaster reports every 5 s; the page refreshes every 2 s.
   await status.waitForFunction(() => /kbit\/s/.test(document.querySelector('#rooms tr')?.textContent ?? ''), POLL);
   const rows = await status.$$eval('#rooms tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
-  t.match(rows[0], ['keynote', 'live', '1', '1', /^[\d,]+ kbit\/s$/, /^[\d.]+ fps$/, 'on']);
-  t.match(rows[1], ['lobby', 'waiting', '1', '–', '–', '–', 'on']);
-  t.equal(await status.$eval('#totals', (el) => el.textContent), '2 rooms, 1 live, 2 watchers');
+  t.match(rows[0], ['keynote', 'live', '1', 'peer to peer: 1', '1', /^[\d,]+ kbit\/s$/, /^[\d.]+ fps$/, 'on']);
+  t.match(rows[1], ['lobby', 'waiting', '1', 'peer to peer: 1', '–', '–', '–', 'on']);
+  t.equal(await status.$eval('#totals', (el) => el.textContent), '2 rooms, 1 live, 2 watchers; media server: none');
 
   await status.screenshot({ path: 'tests/artifacts/status.png' });
   await clickButton(watcher, 'Stats'); // (the `s` key would go to the chat input, which has the focus)

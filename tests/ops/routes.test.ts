@@ -9,7 +9,7 @@ import { fullExchange, TEST_OPTIONS } from '../signaling/helpers.ts';
 t.test('/api/rooms lists the rooms, their audiences and what the broadcaster delivers', TEST_OPTIONS, async (t) => {
   const server = await startServer();
   t.teardown(() => server.close());
-  t.same(await (await fetch(`${server.httpUrl}/api/rooms`)).json(), { totals: { rooms: 0, live: 0, watchers: 0 }, rooms: [] });
+  t.same(await (await fetch(`${server.httpUrl}/api/rooms`)).json(), { sfu: 'off', totals: { rooms: 0, live: 0, watchers: 0 }, rooms: [] });
 
   const { broadcaster, watchers } = await fullExchange(t, server.wsUrl, 'talk', 2);
   const early = await WsPeer.joined(server.wsUrl, 'later', 'watcher');
@@ -26,8 +26,8 @@ t.test('/api/rooms lists the rooms, their audiences and what the broadcaster del
   const body = await response.json();
   t.same(body.totals, { rooms: 2, live: 1, watchers: 3 });
   t.match(body.rooms, [
-    { name: 'talk', live: true, broadcaster: true, watchers: 2, chatEnabled: false, delivered: { connected: 2, bitrateKbps: 2001, fps: 30, reportedAt: String } },
-    { name: 'later', live: false, broadcaster: false, watchers: 1, chatEnabled: true, delivered: null },
+    { name: 'talk', live: true, broadcaster: true, watchers: 2, chatEnabled: false, path: 'mesh', viewersByPath: { mesh: 2, sfu: 0 }, delivered: { connected: 2, bitrateKbps: 2001, fps: 30, reportedAt: String } },
+    { name: 'later', live: false, broadcaster: false, watchers: 1, chatEnabled: true, path: 'mesh', viewersByPath: { mesh: 1, sfu: 0 }, delivered: null },
   ]);
   for (const p of [broadcaster, ...watchers, early]) await p.peer.close();
 });

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { ERRORS } from '../../protocol/errors.ts';
-import { LIMITS, ROUTES } from '../../protocol/messages.ts';
+import { LIMITS, ROUTES, SFU_ROUTES } from '../../protocol/messages.ts';
 import { parseClientMessage, parseServerMessage } from '../../protocol/parse.ts';
 import { CLIENT_EXAMPLES, SERVER_EXAMPLES } from './examples.ts';
 
@@ -47,9 +47,14 @@ t.test('every server → client example is a valid server message, and every typ
 });
 
 t.test('the routes table is ROUTES', async (t) => {
-  const rows = tableRows(section('Routing rules (`ROUTES`)'));
+  const rows = tableRows(section('Routing rules (`ROUTES`)')).filter((row) => row.length === 3);
   const documented = Object.fromEntries(rows.map(([type, from, to]) => [type, { from, to: to!.split(' ')[0] }]));
   t.same(documented, ROUTES);
+});
+
+t.test('the SFU routes table is SFU_ROUTES', async (t) => {
+  const rows = tableRows(section('Routing rules (`ROUTES`)')).filter((row) => row.length === 2);
+  t.same(Object.fromEntries(rows), SFU_ROUTES);
 });
 
 t.test('the limits table is LIMITS', async (t) => {
