@@ -16,6 +16,14 @@ import { fromJanusError, SfuError } from '../sfu/errors.ts';
 import type { JanusClient, SfuRoomId } from '../sfu/janus-client.ts';
 import type { JanusPublisher, JanusSubscriber } from '../sfu/janus-peers.ts';
 
+/**
+ * Janus's SDP as pages get it: its session name (`s=VideoRoom <room id>`, RFC 8866 §5.3) would tell every page the
+ * Janus room's id, so it becomes `s=-` (as browsers write it). Nothing else is changed.
+ */
+export function sdpForPages(sdp: string): string {
+  return sdp.replace(/^s=.*$/m, 's=-');
+}
+
 /** Candidates that arrive before their Janus handle exists, kept in order (at most this many per peer). */
 const MAX_EARLY_CANDIDATES = 64;
 
@@ -80,7 +88,7 @@ export class SfuRoom {
         if (candidate) this.#o.bus.toBroadcaster(this.#o.room, { type: 'iceAnswerCandidate', from: this.peerId, candidate });
       });
       publisher.on('closed', () => this.#fail(new SfuError('sfu_unavailable', { detail: 'the publication ended' })));
-      this.#o.bus.toBroadcaster(this.#o.room, { type: 'answer', from: this.peerId, sdp: publisher.answer.sdp });
+      this.#o.bus.toBroadcaster(this.#o.room, { type: 'answer', from: this.peerId, sdp: sdpForPages(publisher.answer.sdp) });
       for (const candidate of this.#publisherEarly.splice(0)) await publisher.trickle(candidate);
       await publisher.whenUp();
       this.#up = true;
@@ -154,7 +162,7 @@ export class SfuRoom {
         if (candidate) this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'iceOfferCandidate', from: this.peerId, candidate });
       });
       this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'mediaPath', path: 'sfu' });
-      this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'offer', from: this.peerId, sdp: subscriber.offer.sdp });
+      this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'offer', from: this.peerId, sdp: sdpForPages(subscriber.offer.sdp) });
     });
   }
 
