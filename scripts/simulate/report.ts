@@ -50,6 +50,8 @@ export function formatSummary(summary: Summary): string {
       tableRow('  packet loss', s.lossPercent, '%', 2),
       row('video total', `${round(s.videoKbps.total)} kbit/s`),
       row('RTCP sent', `PLI ${s.feedback.pli}, NACK ${s.feedback.nack}`),
+      row('path', Object.entries(s.paths).map(([path, n]) => `${path === 'sfu' ? 'via the media server' : 'peer to peer'} ${n}`).join(', ') || '-'),
+      row('layer received', Object.entries(s.layers).map(([layer, n]) => `${layer} × ${n}`).join(', ') || '-'),
       row('candidate types', Object.entries(s.candidateTypes).map(([type, share]) => `${type} ${(share * 100).toFixed(0)} %`).join(', ') || '-'),
     );
   }

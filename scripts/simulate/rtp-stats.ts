@@ -7,7 +7,7 @@
  * of their own and are left out. RED packets (RFC 2198, Chrome wraps VP8 in them) are opened to their primary block,
  * and ULPFEC inside RED counts for the sequence numbers, as it shares them, but not as media.
  */
-import { isKeyframe, parseRtpHeader, redPrimary } from './rtp.ts';
+import { isKeyframe, parseRtpHeader, redPrimary, vp8KeyframeSize } from './rtp.ts';
 
 /** The RTP clock rate of video, in Hz (RFC 3551 §5, RFC 7741 §6.1, RFC 6184 §8.1). */
 export const VIDEO_CLOCK_HZ = 90_000;
@@ -59,6 +59,8 @@ export class RtpStats {
   /** `performance.now()` of the first packet and of the first keyframe's first packet, in ms. */
   firstAt: number | null = null;
   firstKeyframeAt: number | null = null;
+  /** The picture size of the latest VP8 keyframe (the simulcast layer received); null before one. */
+  resolution: { width: number; height: number } | null = null;
   private firstSequence = 0;
   private highestSequence = 0; // extended (unwrapped)
   private lastSequence = 0; // as received, 16 bits
@@ -112,9 +114,11 @@ export class RtpStats {
     this.received++;
     if (!media) return;
     this.codec ??= codec;
-    if (isKeyframe(codec, packet.subarray(payloadOffset, header.payloadEnd))) {
+    const payload = packet.subarray(payloadOffset, header.payloadEnd);
+    if (isKeyframe(codec, payload)) {
       this.keyframes++;
       this.firstKeyframeAt ??= atMs;
+      if (codec === 'VP8') this.resolution = vp8KeyframeSize(payload) ?? this.resolution;
     }
     if (header.marker) {
       if (this.frames === 0) this.firstFrameTimestamp = this.timestamp;

@@ -57,19 +57,36 @@ export function parseRtpHeader(packet: Uint8Array): RtpHeader | null {
  * @param payload the RTP payload (payload descriptor first)
  */
 export function isVp8Keyframe(payload: Uint8Array): boolean {
-  if (payload.length < 1) return false;
+  const at = vp8HeaderAt(payload);
+  return at !== null && (payload[at]! & 0x01) === 0;
+}
+
+/** Where the VP8 payload header starts in the first packet of a frame, after the payload descriptor; else null. */
+function vp8HeaderAt(payload: Uint8Array): number | null {
+  if (payload.length < 1) return null;
   const first = payload[0]!;
-  if ((first & 0x10) === 0 || (first & 0x0f) !== 0) return false; // S=1, PID=0: start of partition 0
+  if ((first & 0x10) === 0 || (first & 0x0f) !== 0) return null; // S=1, PID=0: start of partition 0
   let at = 1;
   if (first & 0x80) {
     const ext = payload[at++];
-    if (ext === undefined) return false;
+    if (ext === undefined) return null;
     if (ext & 0x80) at += (payload[at] ?? 0) & 0x80 ? 2 : 1; // I: PictureID, 7 or 15 bits (M)
     if (ext & 0x40) at += 1; // L: TL0PICIDX
     if (ext & 0x30) at += 1; // T or K: TID/Y/KEYIDX
   }
-  const header = payload[at];
-  return header !== undefined && (header & 0x01) === 0;
+  return at < payload.length ? at : null;
+}
+
+/**
+ * The picture size a VP8 keyframe's first packet announces (RFC 6386 §9.1: the 3-byte frame tag, the start code
+ * 9d 01 2a, then 14-bit width and height, little-endian, under 2 scaling bits); null for anything else. This is how
+ * the simulator tells which simulcast layer (resolution) it receives.
+ */
+export function vp8KeyframeSize(payload: Uint8Array): { width: number; height: number } | null {
+  const at = vp8HeaderAt(payload);
+  if (at === null || (payload[at]! & 0x01) !== 0 || payload.length < at + 10) return null;
+  if (payload[at + 3] !== 0x9d || payload[at + 4] !== 0x01 || payload[at + 5] !== 0x2a) return null;
+  return { width: (payload[at + 6]! | (payload[at + 7]! << 8)) & 0x3fff, height: (payload[at + 8]! | (payload[at + 9]! << 8)) & 0x3fff };
 }
 
 /** H.264 NAL unit types (ITU-T H.264 Table 7-1; RFC 6184 §5.2 for 24 and 28). */

@@ -53,6 +53,10 @@ export interface Summary {
   feedback: { pli: number; nack: number };
   /** Shares (0–1) of connected watchers by the local candidate type of the selected pair (host, srflx, relay...). */
   candidateTypes: Record<string, number>;
+  /** Watchers by who offered: `mesh` (the broadcaster) or `sfu` (the media server). */
+  paths: Record<string, number>;
+  /** Connected watchers by the resolution (simulcast layer) received, `WIDTHxHEIGHT` (VP8 only; else `unknown`). */
+  layers: Record<string, number>;
   /** The receive window asked for, in ms. */
   durationMs: number;
   /** The simulator process during the run. */
@@ -127,6 +131,8 @@ export function summarize(results: readonly WatcherResult[], info: RunInfo): Sum
       nack: results.reduce((sum, r) => sum + r.feedback.nack, 0),
     },
     candidateTypes,
+    paths: countBy(results.flatMap((r) => (r.path ? [r.path] : []))),
+    layers: countBy(connected.map((r) => (r.video.resolution ? `${r.video.resolution.width}x${r.video.resolution.height}` : 'unknown'))),
     durationMs: info.durationMs,
     process: info.process,
     perWatcher: {
@@ -136,4 +142,11 @@ export function summarize(results: readonly WatcherResult[], info: RunInfo): Sum
     broadcaster: info.broadcaster ?? { kind: 'none' },
     results: [...results].sort((a, b) => a.index - b.index),
   };
+}
+
+/** How many times each key occurs. */
+function countBy(keys: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
 }

@@ -1,6 +1,8 @@
 /**
  * One simulated watcher, start to end: join the room over the relay, ask the live broadcaster for its broadcast,
- * answer the offer with a {@link MediaReceiver}, trickle ICE both ways, receive for a while, then close everything.
+ * answer the offer with a {@link MediaReceiver} — from whoever the server sends it: the broadcaster on the mesh, or
+ * the room's SFU peer when the room goes through the media server — trickle ICE both ways, receive for a while,
+ * then close everything. It reports which path it got and, for VP8, the resolution (simulcast layer) it receives.
  * It measures (with `performance.now()`, ms) the time from `getBroadcast` to the offer, to ICE connected, to the
  * first video RTP packet and to the first keyframe, and over its receive window the video bitrate, frame rate and
  * packet loss (see rtp-stats.ts). A signalling-only watcher answers the offer with a made-up SDP and candidates
@@ -71,7 +73,11 @@ export interface WatcherResult {
     lost: number;
     expected: number;
     keyframes: number;
+    /** The picture size of the latest VP8 keyframe: the simulcast layer received; null when unknown. */
+    resolution: { width: number; height: number } | null;
   };
+  /** Who offered: `mesh` (the broadcaster) or `sfu` (the room's SFU peer); null before an offer. */
+  path: 'mesh' | 'sfu' | null;
   /** RTCP feedback sent: PLI and NACK counts. */
   feedback: { pli: number; nack: number };
   /** The selected candidate pair's types (host / srflx / prflx / relay), once connected. */
@@ -110,7 +116,8 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
     connected: false,
     failure: null,
     timings: { offerMs: null, answeredMs: null, iceConnectedMs: null, firstRtpMs: null, firstKeyframeMs: null },
-    video: { packets: 0, bytes: 0, kbps: null, steadyKbps: null, windowMs: 0, codec: null, fps: null, lossPercent: null, lost: 0, expected: 0, keyframes: 0 },
+    video: { packets: 0, bytes: 0, kbps: null, steadyKbps: null, windowMs: 0, codec: null, fps: null, lossPercent: null, lost: 0, expected: 0, keyframes: 0, resolution: null },
+    path: null,
     feedback: { pli: 0, nack: 0 },
     candidateTypes: null,
     audio: { packets: 0, bytes: 0 },
@@ -166,10 +173,11 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
       const offers = socket.next(['offer']);
       const askedAt = performance.now();
       socket.send({ type: 'getBroadcast', to: broadcaster });
-      await step(offers, 'no_offer', () => `the broadcaster sent no offer within ${seconds}`);
+      const { from } = await step(offers, 'no_offer', () => `no offer within ${seconds}`);
       result.timings.offerMs = performance.now() - askedAt;
-      socket.send({ type: 'answer', to: broadcaster, sdp: fakeAnswer() });
-      socket.send({ type: 'iceAnswerCandidate', to: broadcaster, candidate: { candidate: fakeCandidate(options.index), sdpMid: '0', sdpMLineIndex: 0 } });
+      result.path = from === broadcaster ? 'mesh' : 'sfu';
+      socket.send({ type: 'answer', to: from, sdp: fakeAnswer() });
+      socket.send({ type: 'iceAnswerCandidate', to: from, candidate: { candidate: fakeCandidate(options.index), sdpMid: '0', sdpMLineIndex: 0 } });
       result.timings.answeredMs = performance.now() - askedAt;
       result.connected = true;
       hooks.connected?.(options.index);
@@ -179,6 +187,8 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
       return result;
     }
 
+    // Whoever the server sends the offer from: the broadcaster, or the room's SFU peer (only those two can offer).
+    let offerer = broadcaster;
     let state: RTCPeerConnectionState = 'new';
     let connected = () => {};
     const isConnected = new Promise<void>((resolve) => (connected = resolve));
@@ -192,8 +202,8 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
         rembBitrate: options.rembBitrate,
       },
       {
-        answer: (sdp) => socket.send({ type: 'answer', to: broadcaster, sdp }),
-        candidate: (candidate) => socket.send({ type: 'iceAnswerCandidate', to: broadcaster, candidate }),
+        answer: (sdp) => socket.send({ type: 'answer', to: offerer, sdp }),
+        candidate: (candidate) => socket.send({ type: 'iceAnswerCandidate', to: offerer, candidate }),
         state: (s) => {
           state = s;
           if (s === 'connected') connected();
@@ -204,19 +214,16 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
       },
     ));
     socket.on('iceOfferCandidate', (m) => {
-      if (m.from === broadcaster) media.addRemoteCandidate(m.candidate);
+      if (m.from === offerer) media.addRemoteCandidate(m.candidate);
     });
 
-    const offerFromBroadcaster = (async () => {
-      for (;;) {
-        const offer = await socket.next(['offer']);
-        if (offer.from === broadcaster) return offer;
-      }
-    })();
+    const firstOffer = socket.next(['offer']);
     const askedAt = performance.now();
     socket.send({ type: 'getBroadcast', to: broadcaster });
-    const offer = await step(offerFromBroadcaster, 'no_offer', () => `the broadcaster sent no offer within ${seconds}`);
+    const offer = await step(firstOffer, 'no_offer', () => `no offer within ${seconds}`);
     result.timings.offerMs = result.timings.answeredMs = performance.now() - askedAt;
+    offerer = offer.from;
+    result.path = offerer === broadcaster ? 'mesh' : 'sfu';
     media.applyOffer(offer.sdp);
 
     await step(isConnected, 'ice_timeout', () => `ICE did not connect within ${seconds} (peer connection ${state})`);
@@ -250,6 +257,7 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
       lost: window.lost,
       expected: window.expected,
       keyframes: stats.keyframes,
+      resolution: stats.resolution,
     });
     if (broke) throw broke;
     if (media.video.packets === 0) throw new WatcherError('no_media', `no video RTP in ${Math.round(result.video.windowMs)} ms`);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isH264Keyframe, isKeyframe, isVp8Keyframe, parseRtpHeader, redPrimary } from '../../scripts/simulate/rtp.ts';
+import { isH264Keyframe, isKeyframe, isVp8Keyframe, parseRtpHeader, redPrimary, vp8KeyframeSize } from '../../scripts/simulate/rtp.ts';
 import { H264, rtp, vp8Payload } from './fixtures/rtp.ts';
 
 t.test('parseRtpHeader reads the fixed header and skips the header extension', async (t) => {
@@ -28,6 +28,16 @@ t.test('VP8: a keyframe starts partition 0 with P=0; other packets are not keyfr
   t.notOk(isVp8Keyframe(Buffer.from([0x11, 0x10])), 'PID 1 is not the start of the frame');
   t.notOk(isVp8Keyframe(Buffer.from([0x90])), 'truncated');
   t.notOk(isVp8Keyframe(Buffer.alloc(0)));
+});
+
+t.test('VP8: a keyframe announces its picture size (the simulcast layer received)', async (t) => {
+  // Descriptor (S=1, no extension), frame tag (P=0), start code, 854 × 480 (RFC 6386 §9.1, 14 bits little-endian).
+  const key = Buffer.from([0x10, 0x50, 0x2c, 0x01, 0x9d, 0x01, 0x2a, 854 & 0xff, 854 >> 8, 480 & 0xff, 480 >> 8]);
+  t.same(vp8KeyframeSize(key), { width: 854, height: 480 });
+  t.same(vp8KeyframeSize(Buffer.from([0x10, 0x50, 0x2c, 0x01, 0x9d, 0x01, 0x2a, 0x40, 0x41, 0x68, 0x01])), { width: 320, height: 360 }, 'scaling bits left out');
+  t.equal(vp8KeyframeSize(Buffer.from([0x10, 0x51, 0x2c, 0x01, 0x9d, 0x01, 0x2a, 1, 1, 1, 1])), null, 'an interframe');
+  t.equal(vp8KeyframeSize(Buffer.from([0x10, 0x50, 0x2c, 0x01, 0x9d, 0x01, 0x2b, 1, 1, 1, 1])), null, 'no start code');
+  t.equal(vp8KeyframeSize(key.subarray(0, 9)), null, 'truncated');
 });
 
 t.test('H.264: IDR and SPS single NAL units, a STAP-A with SPS, the first FU-A fragment of an IDR', async (t) => {
