@@ -6,7 +6,8 @@
  *
  * Parts: relay throughput and memory per watcher against a plain `ws` relay; a join storm of signalling-only
  * watchers; time to first frame against the in-page floor; mesh capacity with the broadcaster's adaptation off and
- * on. Every server runs as a child process so its CPU and memory are measured apart. The run re-executes itself in a
+ * on; audience: viewers at full quality on the mesh (adaptation off, on) and through the SFU (Janus), with the
+ * broadcaster's and Janus's CPU, time to first frame on each path and the longest freeze during escalation. Every server runs as a child process so its CPU and memory are measured apart. The run re-executes itself in a
  * loopback-only network namespace when the OS allows (as `npm test` does); `ONAIR_BENCH_NETNS=0` runs on the host's
  * loopback instead. `--quick` is a smoke run of under 3 minutes. A part that fails is reported, and the others run.
  * Exit status: 0 when every part ran, 1 when one failed, 2 for a bad command line.
@@ -16,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { benchAudience } from './bench/audience.ts';
 import { benchJoinStorm } from './bench/join-storm.ts';
 import { machineInfo } from './bench/machine.ts';
 import { benchMemory } from './bench/memory.ts';
@@ -25,7 +27,7 @@ import { charts, formatResults } from './bench/report.ts';
 import type { BenchResults } from './bench/results.ts';
 import { benchTtff } from './bench/ttff.ts';
 
-const PARTS = ['relay', 'memory', 'join-storm', 'ttff', 'mesh'] as const;
+const PARTS = ['relay', 'memory', 'join-storm', 'ttff', 'mesh', 'audience'] as const;
 type Part = (typeof PARTS)[number];
 const IN_NETNS = 'ONAIR_BENCH_IN_NETNS';
 
@@ -57,7 +59,10 @@ async function inNetns(args: string[]): Promise<number | null> {
   if (process.env[IN_NETNS] === '1' || process.env.ONAIR_BENCH_NETNS === '0') return null;
   if (spawnSync('unshare', ['--net', '--map-root-user', 'true']).status !== 0) return null;
   const self = fileURLToPath(import.meta.url);
-  const child = spawn('unshare', ['--net', '--map-root-user', '--', 'bash', '-c', 'ip link set lo up && exec "$@"', '_',
+  // Loopback, and a veth pair of the namespace's own (as `npm test` makes it): Janus never gathers on loopback.
+  const setUp = 'ip link set lo up && { ip link add onair0 type veth peer name onair1 && ip addr add 10.77.0.1/24 dev onair0 && ' +
+    'ip link set onair0 up && ip link set onair1 up || echo "bench: no veth pair: the SFU run will fail" >&2; } && exec "$@"';
+  const child = spawn('unshare', ['--net', '--map-root-user', '--', 'bash', '-c', setUp, '_',
     process.execPath, '--import=tsx', self, ...args], { stdio: 'inherit', env: { ...process.env, [IN_NETNS]: '1' } });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
@@ -83,6 +88,16 @@ async function main(args: string[]): Promise<number> {
     'join-storm': async () => void (results.joinStorm = await benchJoinStorm({ watchers: quick ? 300 : 1000, env })),
     ttff: async () => void (results.ttff = await benchTtff({ counts: quick ? [1, 4] : [1, 4, 8], rounds: quick ? 1 : 5, capture, env })),
     mesh: async () => void (results.mesh = await benchMesh({ capture, maxViewers: quick ? 2 : 24, settleMs: quick ? 1500 : 4000, windowMs: quick ? 1500 : 3000, env })),
+    audience: async () =>
+      void (results.audience = await benchAudience({
+        capture,
+        meshSteps: quick ? [1, 2, 3] : Array.from({ length: 24 }, (_, i) => i + 1),
+        sfuSteps: quick ? [1, 5, 10] : [1, 5, 10, 20, 40, 60, 80, 100, 120, 140],
+        settleMs: quick ? 2000 : 4000,
+        windowMs: quick ? 2000 : 3000,
+        ttffRounds: quick ? 3 : 10,
+        env,
+      })),
   };
   for (const part of PARTS.filter((p) => options.parts.includes(p))) {
     process.stderr.write(`bench: ${part}…\n`);

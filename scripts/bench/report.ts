@@ -4,6 +4,7 @@
  * the SVG charts' contents.
  */
 import type { Distribution } from '../simulate/percentiles.ts';
+import type { AudiencePath, AudienceResult } from './audience.ts';
 import type { BenchResults } from './results.ts';
 import { lineChart } from './svg.ts';
 
@@ -80,12 +81,43 @@ export function formatResults(r: BenchResults): string {
     lines.push(`Capacity with adaptation ÷ without: **${n(mesh.ratio, 2)}×** — goal ≥ 1.5×: ${verdict(mesh.ratio === null ? null : mesh.ratio >= 1.5)}.`, '',
       '![Broadcaster CPU by viewer count](mesh-cpu.svg)', '', '![Slowest viewer frame rate by viewer count](mesh-fps.svg)', '');
   }
+  if (r.audience) lines.push(...audienceSection(r.audience));
   const errors = Object.entries(r.errors);
   if (errors.length > 0) {
     lines.push('## Parts that failed', '', ...errors.map(([part, message]) => `- **${part}**: ${message}`), '');
   }
   lines.push(`Part durations: ${Object.entries(r.partSeconds).map(([k, v]) => `${k} ${n(v)} s`).join(', ')}.`, '');
   return lines.join('\n');
+}
+
+const PATH_NAMES: Record<AudiencePath, string> = { mesh: 'Mesh, adaptation off', 'mesh-adapt': 'Mesh, adaptation on', sfu: 'SFU (Janus)' };
+
+/** The audience part: viewers at full quality per path, CPU, time to first frame, the escalation's freeze; the goals. */
+function audienceSection(a: AudienceResult): string[] {
+  const lines = ['## Audience: mesh and SFU', '', `Chromium broadcaster at ${a.capture.width}×${a.capture.height}, ${a.capture.fps} fps; simulated watchers added ` +
+    `until the slowest receives under 27 fps or one receives below full resolution (its VP8 keyframes' size). CPU in % of one core.`, ''];
+  for (const run of a.runs) {
+    lines.push(`### ${PATH_NAMES[run.path]}: **${run.capacity}** viewers at full quality (stopped by: ${run.stoppedBy}); late joiner's first frame p50 ${ms(run.ttffMs, 'p50')} ms`, '');
+    lines.push(...table(['viewers', 'slowest fps', 'at full resolution', 'broadcaster CPU %', 'Janus CPU %', 'Janus % per viewer', 'simulator CPU %'],
+      run.steps.map((s) => [String(s.viewers), n(s.slowestFps, 1), String(s.fullResolution), n(s.broadcasterCpuPercent), n(s.janusCpuPercent, 1),
+        n(s.janusCpuPercentPerViewer, 2), n(s.simulatorCpuPercent)])));
+    lines.push('');
+  }
+  const mesh = a.runs.find((r) => r.path === 'mesh');
+  const sfu = a.runs.find((r) => r.path === 'sfu');
+  const first = sfu?.steps[0];
+  const at100 = sfu?.steps.find((s) => s.viewers === 100);
+  const cpuRatio = first && at100 ? at100.broadcasterCpuPercent / first.broadcasterCpuPercent : null;
+  lines.push('Goals (issue 10), from this run:', '',
+    `- SFU ≥ 100 viewers at full quality and ≥ 10× the mesh without adaptation: ${n(sfu?.capacity)} vs ${n(mesh?.capacity)} — ` +
+      `${verdict(sfu && mesh ? sfu.capacity >= 100 && sfu.capacity >= 10 * mesh.capacity : null)}.`,
+    `- Broadcaster CPU at 100 SFU viewers ÷ at 1: ${n(cpuRatio, 2)}× (goal ≤ 1.3×) — ${verdict(cpuRatio === null ? null : cpuRatio <= 1.3)}.`,
+    `- Late joiner's first frame via the SFU, p50: ${ms(sfu?.ttffMs, 'p50')} ms (goal ≤ 300 ms; via the mesh ${ms(mesh?.ttffMs, 'p50')} ms) — ` +
+      `${verdict(sfu?.ttffMs ? sfu.ttffMs.p50 <= 300 : null)}.`,
+    `- Longest frame gap during escalation: ${n(a.escalationMaxGapMs)} ms (goal ≤ 250 ms) — ${verdict(a.escalationMaxGapMs === null ? null : a.escalationMaxGapMs <= 250)}.`,
+    `- Janus per viewer: ${n(at100?.janusCpuPercentPerViewer ?? sfu?.steps.at(-1)?.janusCpuPercentPerViewer, 2)} % of a core (the trial measured 0.6–0.8 % with bare janode).`,
+    '', '![Broadcaster CPU by viewer count, per path](audience-cpu.svg)', '');
+  return lines;
 }
 
 /** The charts, by file name: time to first frame by viewer count; broadcaster CPU and slowest fps by viewer count. */
@@ -118,6 +150,14 @@ export function charts(r: BenchResults): Record<string, string> {
       yLabel: 'frames/s (slowest viewer)',
       series: r.mesh.runs.map((run) => ({ name: name(run.adapt), points: run.steps.map((s) => [s.viewers, s.slowestFps] as const) })),
       reference: { label: '0.9 × capture', y: 0.9 * r.mesh.capture.fps },
+    });
+  }
+  if (r.audience) {
+    out['audience-cpu.svg'] = lineChart({
+      title: `Broadcaster CPU by viewer count, per path (${r.audience.capture.width}×${r.audience.capture.height})`,
+      xLabel: 'viewers',
+      yLabel: '% of one core',
+      series: r.audience.runs.map((run) => ({ name: PATH_NAMES[run.path], points: run.steps.map((s) => [s.viewers, s.broadcasterCpuPercent] as const) })),
     });
   }
   return out;

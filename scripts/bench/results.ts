@@ -1,4 +1,5 @@
 /** The shape of `bench/results.json`: every part's result, or why it failed. */
+import type { AudienceResult } from './audience.ts';
 import type { JoinStormResult } from './join-storm.ts';
 import type { MachineInfo } from './machine.ts';
 import type { MemoryResult } from './memory.ts';
@@ -15,6 +16,7 @@ export interface BenchResults {
   joinStorm?: JoinStormResult;
   ttff?: TtffResult;
   mesh?: MeshResult;
+  audience?: AudienceResult;
   /** Parts that failed, with the error message; the others are still reported. */
   errors: Record<string, string>;
   /** How long each part took, in s. */

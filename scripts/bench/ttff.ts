@@ -31,7 +31,7 @@ export interface TtffResult {
 const POLL = { polling: 50, timeout: 20_000 } as const;
 
 /** Open `count` watch pages at once; resolves with each page's milestones (null for a page that showed no frame). */
-async function watchRound(browser: Browser, url: string, count: number): Promise<(Record<string, number> | null)[]> {
+export async function watchRound(browser: Browser, url: string, count: number): Promise<(Record<string, number> | null)[]> {
   const pages = await Promise.all(Array.from({ length: count }, () => browser.newPage()));
   try {
     return await Promise.all(pages.map(async (page) => {

@@ -55,3 +55,38 @@ export async function twoPeerConnectionFloor(rounds: number): Promise<number[]> 
   for (const track of stream.getTracks()) track.stop();
   return samples;
 }
+
+/** Whether the watch page's picture comes through the media server (`window.onair.viaMediaServer()`). */
+export function viaMediaServer(): boolean {
+  return (window as unknown as { onair: { viaMediaServer(): boolean } }).onair.viaMediaServer();
+}
+
+/**
+ * Start watching for freezes: poll the shown peer connection's `framesDecoded` (webrtc-stats `inbound-rtp`) every
+ * 10 ms and keep the longest time between two increases (a new connection's first decoded frame counts as one).
+ * Read it with {@link longestGap}.
+ */
+export function watchGaps(): void {
+  const w = window as unknown as { onair: { peerConnection(): RTCPeerConnection | null }; onairMaxGap: number };
+  let last: { pc: RTCPeerConnection | null; frames: number; at: number } = { pc: null, frames: 0, at: performance.now() };
+  w.onairMaxGap = 0;
+  setInterval(() => {
+    const pc = w.onair.peerConnection();
+    void pc?.getStats().then((stats) => {
+      let frames = 0;
+      stats.forEach((s: { type: string; kind?: string; framesDecoded?: number }) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded ?? 0;
+      });
+      const now = performance.now();
+      if (pc !== last.pc ? frames > 0 : frames > last.frames) {
+        if (last.pc) w.onairMaxGap = Math.max(w.onairMaxGap, now - last.at);
+        last = { pc, frames, at: now };
+      }
+    });
+  }, 10);
+}
+
+/** The longest gap between decoded frames since {@link watchGaps}, ms. */
+export function longestGap(): number {
+  return (window as unknown as { onairMaxGap: number }).onairMaxGap;
+}
