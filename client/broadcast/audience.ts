@@ -3,6 +3,7 @@
  * it adds the local tracks, sends an offer (JSEP, RFC 8829) and trickles its ICE candidates as `iceOfferCandidate`;
  * it applies the watcher's `answer` and `iceAnswerCandidate`s.
  */
+import { Listeners } from '../../protocol/listeners.ts';
 import type { ServerMessageOf } from '../../protocol/messages.ts';
 import { RemoteCandidates, toProtocolCandidate } from '../shared/candidates.ts';
 import type { SignalingClient } from '../shared/signaling.ts';
@@ -17,8 +18,7 @@ interface WatcherConnection {
 
 export class Audience {
   private readonly watchers = new Map<string, WatcherConnection>();
-  /** Called with each new peer connection once its tracks are added, before its offer (e.g. to set encodings). */
-  onPeerConnection: (pc: RTCPeerConnection) => void = () => {};
+  private readonly events = new Listeners<{ peerConnection: [pc: RTCPeerConnection] }>();
 
   /**
    * @param signaling the relay connection (joined as broadcaster)
@@ -30,6 +30,14 @@ export class Audience {
     private readonly stream: () => MediaStream,
     private readonly config: () => RTCConfiguration,
   ) {}
+
+  /**
+   * Listen for each new peer connection, once its tracks are added and before its offer (e.g. to set encodings).
+   * @returns a function that removes the listener
+   */
+  onPeerConnection(listener: (pc: RTCPeerConnection) => void): () => void {
+    return this.events.on('peerConnection', listener);
+  }
 
   /** Number of watchers with a peer connection. */
   get size(): number {
@@ -71,7 +79,7 @@ export class Audience {
       if (track) pc.addTrack(track, stream);
       else pc.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
     }
-    this.onPeerConnection(pc);
+    this.events.emit('peerConnection', pc);
     pc.onicecandidate = ({ candidate }) => {
       if (candidate?.candidate) this.signaling.send({ type: 'iceOfferCandidate', to: id, candidate: toProtocolCandidate(candidate) });
     };
