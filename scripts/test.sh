@@ -43,11 +43,6 @@ else
   "${run[@]}" | tee "$out" && status=0 || status=${PIPESTATUS[0]}
 fi
 
-# One closing line CI can read: "N passed, N failed, N skipped" (from tap's own final count).
-node -e '
-  const text = require("fs").readFileSync(process.argv[1], "utf8");
-  const m = [...text.matchAll(/^# \{ total: (\d+)(?:, pass: (\d+))?(?:, fail: (\d+))?(?:, skip: (\d+))?(?:, todo: (\d+))?/gm)].pop();
-  if (!m) { console.log("0 passed, 1 failed"); process.exit(0); }
-  console.log(`${m[2] ?? 0} passed, ${m[3] ?? 0} failed, ${Number(m[4] ?? 0) + Number(m[5] ?? 0)} skipped`);
-' "$out"
+# The closing lines: every failing test named on one line, then "N passed, N failed, N skipped" for CI.
+node_modules/.bin/tsx scripts/tap-summary.ts "$out"
 exit "$status"

@@ -5,6 +5,7 @@
  * room's SFU peer it does the same once, the video as simulcast layers where the resolution allows (listed from the
  * highest resolution to the lowest, as Janus numbers them), and the SFU's answer comes back like a watcher's.
  */
+import { Listeners } from '../../protocol/listeners.ts';
 import type { ServerMessageOf } from '../../protocol/messages.ts';
 import { RemoteCandidates, toProtocolCandidate } from '../shared/candidates.ts';
 import type { SignalingClient } from '../shared/signaling.ts';
@@ -28,8 +29,7 @@ export const SIMULCAST_MIN_HEIGHT = 360;
 
 export class Audience {
   private readonly watchers = new Map<string, WatcherConnection>();
-  /** Called with each new peer connection once its tracks are added, before its offer (e.g. to set encodings). */
-  onPeerConnection: (pc: RTCPeerConnection) => void = () => {};
+  private readonly events = new Listeners<{ peerConnection: [pc: RTCPeerConnection] }>();
 
   /**
    * @param signaling the relay connection (joined as broadcaster)
@@ -41,6 +41,14 @@ export class Audience {
     private readonly stream: () => MediaStream,
     private readonly config: () => RTCConfiguration,
   ) {}
+
+  /**
+   * Listen for each new peer connection, once its tracks are added and before its offer (e.g. to set encodings).
+   * @returns a function that removes the listener
+   */
+  onPeerConnection(listener: (pc: RTCPeerConnection) => void): () => void {
+    return this.events.on('peerConnection', listener);
+  }
 
   /** Number of watchers with a peer connection. */
   get size(): number {
@@ -104,7 +112,7 @@ export class Audience {
       else if (track) pc.addTrack(track, stream);
       else pc.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
     }
-    if (!upstream) this.onPeerConnection(pc);
+    if (!upstream) this.events.emit('peerConnection', pc);
     pc.onicecandidate = ({ candidate }) => {
       if (candidate?.candidate) this.signaling.send({ type: 'iceOfferCandidate', to: id, candidate: toProtocolCandidate(candidate) });
     };

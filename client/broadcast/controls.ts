@@ -56,12 +56,12 @@ export function setUpControls(media: LocalMedia, room: () => string, onError: (e
     download.hidden = false;
   };
 
-  media.onChange = () => {
+  media.onChange(() => {
     // The recorder holds the tracks it started with: a new source ends that recording (offered for download).
     if (recording) void stopRecording();
     source.value = media.source;
     void refreshPickers().catch(onError);
-  };
+  });
   source.addEventListener('change', () => void open().catch((err: unknown) => {
     source.value = media.source;
     onError(err);

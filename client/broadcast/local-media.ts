@@ -5,6 +5,7 @@
  * renegotiates; mute disables a track (`enabled = false`: black video, silence); the quality is a capture
  * constraint (`applyConstraints`), so every sender gets it at once.
  */
+import { Listeners } from '../../protocol/listeners.ts';
 import { capture, type DeviceChoice } from './capture.ts';
 
 export type Source = 'camera' | 'screen' | 'audio';
@@ -32,11 +33,18 @@ export class LocalMedia {
   source: Source = 'camera';
   quality: Quality = '720p';
   private muted = { audio: false, video: false };
-  /** Called after the tracks changed (source switch, or a screen share the user ended). */
-  onChange: () => void = () => {};
+  private readonly events = new Listeners<{ change: [] }>();
 
   /** @param swap replaces the track on every watcher's sender (set once the broadcast has an audience) */
   constructor(private readonly swap: TrackSwap) {}
+
+  /**
+   * Listen for the tracks changing (a source switch, or a screen share the user ended).
+   * @returns a function that removes the listener
+   */
+  onChange(listener: () => void): () => void {
+    return this.events.on('change', listener);
+  }
 
   track(kind: 'audio' | 'video'): MediaStreamTrack | null {
     return (kind === 'audio' ? this.stream.getAudioTracks() : this.stream.getVideoTracks())[0] ?? null;
@@ -70,7 +78,7 @@ export class LocalMedia {
       await this.set('audio', audio);
     }
     this.source = source;
-    this.onChange();
+    this.events.emit('change');
   }
 
   /** Mute or unmute the track of `kind` (stays muted across source switches). */

@@ -67,7 +67,7 @@ function start(): void {
   const crowd = new Audience(client, () => media.stream, () => rtcConfig);
   if (adaptationEnabled) {
     const adapting = (adapter = new AdaptationLoop(() => crowd.meshConnections(), () => media.stream.getVideoTracks()[0]?.getSettings().frameRate ?? 30));
-    crowd.onPeerConnection = (pc) => adapting.prepare(pc);
+    crowd.onPeerConnection((pc) => adapting.prepare(pc));
     adapting.start();
   }
   client.on('joined', (joined) => {

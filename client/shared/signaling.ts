@@ -1,18 +1,29 @@
 /**
  * The pages' side of the `/ws` relay: one WebSocket (RFC 6455) that joins a room, delivers checked server messages
  * to typed listeners, and reconnects by itself with exponential backoff and full jitter (first retry at once,
- * then growing to a cap) until stopped or refused for good.
+ * then growing to a cap) until stopped or refused for good. Its connection state is an explicit state machine
+ * ({@link TRANSITIONS}); every listener is added with an `on…()` that returns a function removing it.
  */
 import { backOff } from 'exponential-backoff';
 import { CLOSE_NO_RETRY, ProtocolError } from '../../protocol/errors.ts';
-import type { ClientMessage, JoinMessage, ServerMessage, ServerMessageOf, ServerMessageType } from '../../protocol/messages.ts';
+import { Listeners, MessageListeners } from '../../protocol/listeners.ts';
+import type { ClientMessage, JoinMessage, ServerMessageOf, ServerMessageType } from '../../protocol/messages.ts';
 import { parseServerMessage } from '../../protocol/parse.ts';
 
-/** Connection state: `connecting` the first time, `reconnecting` after a drop, `closed` when stopped or refused. */
-export type SignalingState = 'connecting' | 'joined' | 'reconnecting' | 'closed';
+/**
+ * Connection state: `idle` before {@link SignalingClient.start}; `connecting` the first time; `joined` once the
+ * server said `joined`; `reconnecting` after a drop; `closed` when stopped or refused for good.
+ */
+export type SignalingState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'closed';
 
-type Listener<T extends ServerMessageType> = (message: ServerMessageOf<T>) => void;
-type AnyListener = (message: ServerMessage) => void;
+/** The states each state may move to; any other change is a bug and is ignored. */
+export const TRANSITIONS: { readonly [S in SignalingState]: readonly SignalingState[] } = {
+  idle: ['connecting', 'closed'],
+  connecting: ['joined', 'closed'],
+  joined: ['reconnecting', 'closed'],
+  reconnecting: ['joined', 'closed'],
+  closed: ['connecting'],
+};
 
 /** Reconnect policy (ms): first retry at once, then 500 ms doubling with full jitter, capped at 8 s. */
 export const RECONNECT = { startingDelay: 500, timeMultiple: 2, maxDelay: 8000, jitter: 'full' } as const;
@@ -22,13 +33,14 @@ export function relayUrl(location: Location = window.location): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
 }
 
+/** The client's own events: a state change (with the refusal when the server refused us for good), a socket open. */
+type ClientEvents = { state: [state: SignalingState, error?: ProtocolError]; open: [] };
+
 export class SignalingClient {
   private socket: WebSocket | null = null;
-  private stopped = false;
-  private readonly listeners = new Map<ServerMessageType, Set<AnyListener>>();
-  private stateListener: (state: SignalingState, error?: ProtocolError) => void = () => {};
-  /** Called each time a WebSocket opens, before `join` is sent (e.g. to time the join). */
-  onOpen: () => void = () => {};
+  private current: SignalingState = 'idle';
+  private readonly messages = new MessageListeners();
+  private readonly events = new Listeners<ClientEvents>();
 
   /**
    * @param url  the relay's URL (`ws://host/ws`)
@@ -39,18 +51,23 @@ export class SignalingClient {
     private readonly join: Omit<JoinMessage, 'type'>,
   ) {}
 
+  get state(): SignalingState {
+    return this.current;
+  }
+
   /** Listen for one server message type; returns a function that removes the listener. */
-  on<T extends ServerMessageType>(type: T, listener: Listener<T>): () => void {
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
-    const any = listener as unknown as AnyListener;
-    set.add(any);
-    return () => set.delete(any);
+  on<T extends ServerMessageType>(type: T, listener: (message: ServerMessageOf<T>) => void): () => void {
+    return this.messages.on(type, listener);
   }
 
   /** Listen for state changes; `error` is set when the server refused us for good (state `closed`). */
-  onState(listener: (state: SignalingState, error?: ProtocolError) => void): void {
-    this.stateListener = listener;
+  onState(listener: (state: SignalingState, error?: ProtocolError) => void): () => void {
+    return this.events.on('state', listener);
+  }
+
+  /** Listen for each WebSocket opening, before `join` is sent (e.g. to time the join). */
+  onOpen(listener: () => void): () => void {
+    return this.events.on('open', listener);
   }
 
   /** Send a message if connected; dropped otherwise (the peer connection logic re-signals after a reconnect). */
@@ -60,20 +77,33 @@ export class SignalingClient {
 
   /** Connect and keep connected until {@link stop}. */
   start(): void {
-    this.stopped = false;
-    void this.connectLoop('connecting');
+    if (this.moveTo('connecting')) void this.connectLoop();
   }
 
   /** Close for good; no reconnect. */
   stop(): void {
-    this.stopped = true;
-    this.socket?.close(1000, 'bye');
+    const socket = this.socket;
     this.socket = null;
-    this.stateListener('closed');
+    this.moveTo('closed');
+    socket?.close(1000, 'bye');
   }
 
-  private async connectLoop(state: SignalingState): Promise<void> {
-    this.stateListener(state);
+  /** Change state if {@link TRANSITIONS} allows it, and tell the listeners; false when it does not. */
+  private moveTo(next: SignalingState, error?: ProtocolError): boolean {
+    if (!TRANSITIONS[this.current].includes(next)) {
+      if (next !== this.current) console.warn(`onair: signalling state ${this.current} cannot become ${next}`);
+      return false;
+    }
+    this.current = next;
+    this.events.emit('state', next, error);
+    return true;
+  }
+
+  private get stopped(): boolean {
+    return this.current === 'closed';
+  }
+
+  private async connectLoop(): Promise<void> {
     try {
       await backOff(() => this.connectOnce(), {
         ...RECONNECT,
@@ -83,8 +113,7 @@ export class SignalingClient {
       });
     } catch (err) {
       if (this.stopped) return;
-      this.stopped = true;
-      this.stateListener('closed', err instanceof ProtocolError ? err : new ProtocolError('internal_error', String(err)));
+      this.moveTo('closed', err instanceof ProtocolError ? err : new ProtocolError('internal_error', String(err)));
     }
   }
 
@@ -97,7 +126,7 @@ export class SignalingClient {
       let joined = false;
       let refusal: ProtocolError | null = null;
       socket.onopen = () => {
-        this.onOpen();
+        this.events.emit('open');
         socket.send(JSON.stringify({ type: 'join', ...this.join }));
       };
       socket.onmessage = (event) => {
@@ -110,15 +139,15 @@ export class SignalingClient {
         }
         if (message.type === 'joined') {
           joined = true;
-          this.stateListener('joined');
+          this.moveTo('joined');
           resolve();
         }
-        for (const listener of this.listeners.get(message.type) ?? []) listener(message);
+        this.messages.deliver(message);
       };
       socket.onclose = () => {
         if (this.socket === socket) this.socket = null;
         if (!joined) return reject(refusal ?? new Error('connection closed before joining'));
-        if (!this.stopped) void this.connectLoop('reconnecting');
+        if (!this.stopped && this.moveTo('reconnecting')) void this.connectLoop();
       };
     });
   }

@@ -64,7 +64,7 @@ roomLabel.textContent = room;
 let rtcConfig: RTCConfiguration = {};
 // The fast join: a live broadcaster is asked for its offer by our `join` itself (docs/protocol.md).
 const signaling = new SignalingClient(relayUrl(), { room, role: 'watcher', getBroadcast: true, ...joinToken() });
-signaling.onOpen = () => timings.mark('wsOpen');
+signaling.onOpen(() => timings.mark('wsOpen'));
 const viewer = new Viewer(signaling, () => rtcConfig, (stream) => {
   if (video.srcObject !== stream) video.srcObject = stream;
 });

@@ -4,18 +4,17 @@
  * watcher that loses its socket has failed.
  */
 import WebSocket from 'ws';
-import type { ClientMessage, ServerMessage, ServerMessageOf, ServerMessageType } from '../../protocol/messages.ts';
+import { MessageListeners } from '../../protocol/listeners.ts';
+import type { ClientMessage, ServerMessageOf, ServerMessageType } from '../../protocol/messages.ts';
 import { parseServerMessage } from '../../protocol/parse.ts';
 import { WatcherError } from './errors.ts';
-
-type AnyListener = (message: ServerMessage) => void;
 
 export class RelayConnection {
   /** Frames that failed the protocol schema (ignored, counted). */
   invalidFrames = 0;
   /** Resolves with the close code and reason once the socket has closed, whoever closed it. */
   readonly closed: Promise<{ code: number; reason: string }>;
-  private readonly listeners = new Map<ServerMessageType, Set<AnyListener>>();
+  private readonly listeners = new MessageListeners();
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data, isBinary) => {
@@ -24,7 +23,7 @@ export class RelayConnection {
         this.invalidFrames++;
         return;
       }
-      for (const listener of this.listeners.get(parsed.message.type) ?? []) listener(parsed.message);
+      this.listeners.deliver(parsed.message);
     });
     this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
@@ -74,11 +73,7 @@ export class RelayConnection {
 
   /** Listen for one server message type; returns a function that removes the listener. */
   on<T extends ServerMessageType>(type: T, listener: (message: ServerMessageOf<T>) => void): () => void {
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
-    const any = listener as unknown as AnyListener;
-    set.add(any);
-    return () => set.delete(any);
+    return this.listeners.on(type, listener);
   }
 
   /**

@@ -10,6 +10,9 @@ export class ChatRateLimit {
   /** One bucket per sender, kept as long as the sender object lives. */
   private readonly buckets = new WeakMap<object, TokenBucket>();
 
+  /** @param now clock in ms (monotonic by default) */
+  constructor(private readonly now?: () => number) {}
+
   /**
    * Take one chat message from `sender`'s allowance.
    *
@@ -19,7 +22,7 @@ export class ChatRateLimit {
   take(sender: object): boolean {
     let bucket = this.buckets.get(sender);
     if (!bucket) {
-      bucket = new TokenBucket(LIMITS.chatPerMinute / 60, LIMITS.chatBurst);
+      bucket = new TokenBucket(LIMITS.chatPerMinute / 60, LIMITS.chatBurst, this.now);
       this.buckets.set(sender, bucket);
     }
     return bucket.take();

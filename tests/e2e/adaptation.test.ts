@@ -5,17 +5,11 @@
  */
 import type { Page } from 'puppeteer';
 import t from 'tap';
+import { startE2e } from '../helpers/e2e.ts';
 import { AUDIENCE_RUNGS, LADDER } from '../../client/broadcast/adaptation-policy.ts';
-import { launchChromium } from '../../scripts/lib/chromium.ts';
 import { clickButton, openWatcher, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
-import { startServer } from '../helpers/server.ts';
 
-const server = await startServer();
-const chromium = await launchChromium();
-t.teardown(async () => {
-  await chromium.close();
-  await server.close();
-});
+const { server, chromium } = await startE2e(t);
 
 interface SenderEncoding {
   maxBitrate?: number;

@@ -6,18 +6,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import t from 'tap';
-import { launchChromium } from '../../scripts/lib/chromium.ts';
+import { startE2e } from '../helpers/e2e.ts';
 import { clickButton, openBroadcaster, openWatcher, videoSize, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
 import { scrape, value } from '../helpers/prometheus.ts';
-import { startServer } from '../helpers/server.ts';
 
 const POLL = { polling: 200 } as const;
-const server = await startServer();
-const chromium = await launchChromium();
-t.teardown(async () => {
-  await chromium.close();
-  await server.close();
-});
+const { server, chromium } = await startE2e(t);
 mkdirSync('tests/artifacts', { recursive: true });
 
 const broadcaster = await openBroadcaster(chromium.browser, server.httpUrl, 'panel');

@@ -6,17 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'puppeteer';
 import t from 'tap';
-import { launchChromium } from '../../scripts/lib/chromium.ts';
-import { startServer } from '../helpers/server.ts';
+import { startE2e } from '../helpers/e2e.ts';
 import { clickButton, openBroadcaster, openWatcher, videoSize, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
 
 const WATCHERS = 3;
-const server = await startServer();
-const chromium = await launchChromium();
-t.teardown(async () => {
-  await chromium.close();
-  await server.close();
-});
+const { server, chromium } = await startE2e(t);
 
 const watchers: Page[] = [];
 for (let i = 0; i < WATCHERS; i++) watchers.push(await openWatcher(chromium.browser, server.httpUrl, 'e2e'));

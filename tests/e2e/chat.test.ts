@@ -4,17 +4,11 @@
  */
 import type { Page } from 'puppeteer';
 import t from 'tap';
-import { launchChromium } from '../../scripts/lib/chromium.ts';
+import { startE2e } from '../helpers/e2e.ts';
 import { clickButton, openBroadcaster, openWatcher, waitForState } from '../helpers/pages.ts';
-import { startServer } from '../helpers/server.ts';
 
 const POLL = { polling: 100 } as const;
-const server = await startServer();
-const chromium = await launchChromium();
-t.teardown(async () => {
-  await chromium.close();
-  await server.close();
-});
+const { server, chromium } = await startE2e(t);
 
 const broadcaster = await openBroadcaster(chromium.browser, server.httpUrl, 'chat');
 const watcher = await openWatcher(chromium.browser, server.httpUrl, 'chat');

@@ -3,16 +3,10 @@
  * time to first frame through `window.onair.timings()`, in order; past `MAX_VIEWERS` the page says the room is full.
  */
 import t from 'tap';
-import { launchChromium } from '../../scripts/lib/chromium.ts';
+import { startE2e } from '../helpers/e2e.ts';
 import { clickButton, openBroadcaster, openWatcher, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
-import { startServer } from '../helpers/server.ts';
 
-const server = await startServer({ MAX_VIEWERS: '1' });
-const chromium = await launchChromium();
-t.teardown(async () => {
-  await chromium.close();
-  await server.close();
-});
+const { server, chromium } = await startE2e(t, { MAX_VIEWERS: '1' });
 
 const broadcaster = await openBroadcaster(chromium.browser, server.httpUrl, 'join');
 await clickButton(broadcaster, 'Start broadcast');

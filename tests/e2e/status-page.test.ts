@@ -5,17 +5,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import t from 'tap';
-import { launchChromium } from '../../scripts/lib/chromium.ts';
+import { startE2e } from '../helpers/e2e.ts';
 import { clickButton, openBroadcaster, openWatcher, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
-import { startServer } from '../helpers/server.ts';
 
 const POLL = { polling: 200 } as const;
-const server = await startServer();
-const chromium = await launchChromium();
-t.teardown(async () => {
-  await chromium.close();
-  await server.close();
-});
+const { server, chromium } = await startE2e(t);
 mkdirSync('tests/artifacts', { recursive: true });
 
 t.test('the status page shows the live room, its watchers and delivery', async (t) => {

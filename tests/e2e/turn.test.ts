@@ -5,17 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
-import { launchChromium } from '../../scripts/lib/chromium.ts';
+import { startE2e } from '../helpers/e2e.ts';
 import { startCoturn } from '../helpers/coturn.ts';
 import { clickButton, openBroadcaster, openWatcher, selectedCandidateTypes, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
-import { startServer } from '../helpers/server.ts';
 
 const coturn = await startCoturn(randomBytes(24).toString('hex'));
-const server = await startServer({ TURN_URLS: coturn.url, TURN_SECRET: coturn.secret, ICE_TRANSPORT_POLICY: 'relay' });
-const chromium = await launchChromium();
+const { server, chromium } = await startE2e(t, { TURN_URLS: coturn.url, TURN_SECRET: coturn.secret, ICE_TRANSPORT_POLICY: 'relay' });
 t.teardown(async () => {
-  await chromium.close();
-  await server.close();
   await coturn.stop();
 });
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { IceCandidate, IceServer, LIMITS, PeerId, ROUTES, Role, RoomName } from '../../protocol/messages.ts';
-import { parseClientMessage } from '../../protocol/parse.ts';
+import { parseClientMessage, parseServerMessage } from '../../protocol/parse.ts';
 import { newPeerId } from '../../server/signaling/peer.ts';
 import { CLIENT_EXAMPLES } from './examples.ts';
 
@@ -21,19 +21,21 @@ t.test('ROUTES covers every client message but join, and matches the one-to-many
   for (const [type, route] of Object.entries(ROUTES)) t.not(route.from, route.to, `${type} goes to the other role`);
 });
 
-t.test('LIMITS', async (t) => {
-  t.same(LIMITS, {
-    sdpBytes: 32 * 1024,
-    sdpLines: 1000,
-    candidateBytes: 1024,
-    tokenBytes: 4096,
-    chatChars: 500,
-    chatNameChars: 32,
-    chatHistory: 50,
-    chatBurst: 5,
-    chatPerMinute: 30,
-    statsWatchers: 256,
-  });
+t.test('LIMITS: each bound lets a message at it through and stops one past it', async (t) => {
+  const client = (message: object) => parseClientMessage(JSON.stringify(message)).ok;
+  const server = (message: object) => parseServerMessage(JSON.stringify(message)).ok;
+  const id = newPeerId();
+  t.ok(client({ type: 'join', role: 'watcher', token: 't'.repeat(LIMITS.tokenBytes) }), `a token of ${LIMITS.tokenBytes} bytes`);
+  t.notOk(client({ type: 'join', role: 'watcher', token: 't'.repeat(LIMITS.tokenBytes + 1) }), 'one byte more');
+  t.ok(client({ type: 'chat', text: 'x'.repeat(LIMITS.chatChars), name: 'n'.repeat(LIMITS.chatNameChars) }), 'chat text and name at their bounds');
+  t.notOk(client({ type: 'chat', text: 'x'.repeat(LIMITS.chatChars + 1) }), 'chat text one character over');
+  t.notOk(client({ type: 'chat', text: 'hi', name: 'n'.repeat(LIMITS.chatNameChars + 1) }), 'chat name one character over');
+  const watcher = { id, state: 'connected', candidateType: 'host', rttMs: 1, bitrateKbps: 1000, fps: 30 };
+  t.ok(client({ type: 'stats', watchers: Array(LIMITS.statsWatchers).fill(watcher) }), `a stats report of ${LIMITS.statsWatchers} watchers`);
+  t.notOk(client({ type: 'stats', watchers: Array(LIMITS.statsWatchers + 1).fill(watcher) }), 'one watcher more');
+  const entry = { type: 'chat', from: id, role: 'watcher', name: 'Ada', text: 'hi', at: 0 };
+  t.ok(server({ type: 'chatHistory', enabled: true, messages: Array(LIMITS.chatHistory).fill(entry) }), `a history of ${LIMITS.chatHistory}`);
+  t.notOk(server({ type: 'chatHistory', enabled: true, messages: Array(LIMITS.chatHistory + 1).fill(entry) }), 'one message more');
 });
 
 t.test('peer ids the server assigns are valid PeerIds', async (t) => {
