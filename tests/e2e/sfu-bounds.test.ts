@@ -6,10 +6,9 @@
  * id reaches a watcher.
  */
 import t from 'tap';
-import { launchChromium } from '../../scripts/lib/chromium.ts';
 import { handleCount, SFU_INTERFACE, sfuSkipReason } from '../helpers/janus.ts';
 import { clickButton, openBroadcaster, waitForState } from '../helpers/pages.ts';
-import { startServer } from '../helpers/server.ts';
+import { startE2e } from '../helpers/e2e.ts';
 import { WsPeer } from '../helpers/ws-peer.ts';
 
 const CYCLES = 500;
@@ -19,15 +18,12 @@ const skip = sfuSkipReason();
 if (skip) {
   t.plan(0, skip);
 } else {
-  const server = await startServer(
+  const { server, chromium } = await startE2e(
+    t,
     { SFU: 'janus', JANUS_INTERFACE: SFU_INTERFACE, MESH_MAX_VIEWERS: '0', MAX_CONNECTIONS_PER_IP: '1000', MESSAGE_RATE_PER_S: '10000', MESSAGE_BURST: '10000' },
+    [],
     { sfu: { adminApi: true } },
   );
-  const chromium = await launchChromium();
-  t.teardown(async () => {
-    await chromium.close();
-    await server.close();
-  });
   const sfu = server.app.sfu!;
   const handles = () => handleCount(sfu.managed!, sfu.client.connection);
   const ROOM = 'bounds';

@@ -10,23 +10,17 @@
 import type { Page } from 'puppeteer';
 import t from 'tap';
 import { RoomsReport } from '../../protocol/rooms-report.ts';
-import { launchChromium } from '../../scripts/lib/chromium.ts';
 import type { PathEvent } from '../../client/watch/viewer.ts';
 import { SFU_INTERFACE, sfuSkipReason } from '../helpers/janus.ts';
 import { clickButton, openBroadcaster, openWatcher, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
-import { startServer } from '../helpers/server.ts';
+import { startE2e } from '../helpers/e2e.ts';
 import { WsPeer } from '../helpers/ws-peer.ts';
 
 const skip = sfuSkipReason();
 if (skip) {
   t.plan(0, skip);
 } else {
-  const server = await startServer({ SFU: 'janus', JANUS_INTERFACE: SFU_INTERFACE, MESH_MAX_VIEWERS: '2', LOG_LEVEL: 'silent' });
-  const chromium = await launchChromium();
-  t.teardown(async () => {
-    await chromium.close();
-    await server.close();
-  });
+  const { server, chromium } = await startE2e(t, { SFU: 'janus', JANUS_INTERFACE: SFU_INTERFACE, MESH_MAX_VIEWERS: '2' });
   const ROOM = 'escalate';
   const POLL = { polling: 100 } as const;
 

@@ -5,6 +5,7 @@
  */
 import type { Test } from 'tap';
 import { launchChromium, type LaunchedChromium } from '../../scripts/lib/chromium.ts';
+import type { BuildOptions } from '../../server/app.ts';
 import { startServer, type TestServer } from './server.ts';
 
 export interface E2e {
@@ -17,9 +18,10 @@ export interface E2e {
  *
  * @param env          configuration variables for the server (see `startServer`)
  * @param chromiumArgs extra Chromium flags (e.g. a fake camera file)
+ * @param build        build options for the server (e.g. the SFU's Admin API, to count Janus's handles)
  */
-export async function startE2e(t: Test, env: Record<string, string> = {}, chromiumArgs: string[] = []): Promise<E2e> {
-  const server = await startServer(env);
+export async function startE2e(t: Test, env: Record<string, string> = {}, chromiumArgs: string[] = [], build: BuildOptions = {}): Promise<E2e> {
+  const server = await startServer(env, build);
   const chromium = await launchChromium(chromiumArgs);
   t.teardown(async () => {
     await chromium.close();
