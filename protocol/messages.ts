@@ -189,7 +189,7 @@ const HangupIn = z.strictObject({ type: z.literal('hangup'), ...From });
 const Publish = z.strictObject({ type: z.literal('publish'), ...From });
 /**
  * Where this peer's media goes now. To the broadcaster: the room's path, and how many watchers are on each
- * (`mesh` + `sfu` ≤ the viewer count; a watcher being moved counts where it is going). To a watcher: its own path.
+ * (a watcher moving to the SFU counts on both until it hangs up its mesh connection). To a watcher: its own path.
  */
 const MediaPath = z.strictObject({
   type: z.literal('mediaPath'),
