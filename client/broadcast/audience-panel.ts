@@ -43,11 +43,13 @@ export class AudiencePanel {
    * @param body        the table body that gets one row per watcher
    * @param uplink      where the uplink total is written
    * @param connections the current watchers' peer connections, by watcher id
+   * @param name        what to call a connection instead of its id (the upload to the SFU: "media server"), or null
    */
   constructor(
     private readonly body: HTMLTableSectionElement,
     private readonly uplink: HTMLElement,
     private readonly connections: () => Iterable<[string, RTCPeerConnection]>,
+    private readonly name: (id: string) => string | null = () => null,
   ) {}
 
   /** Refresh every {@link PANEL_REFRESH_MS} until {@link stop}. */
@@ -117,7 +119,7 @@ export class AudiencePanel {
       const spark = document.createElement('td');
       spark.append(sparkline(r.history));
       tr.append(
-        cell(r.id.slice(0, 6), 'mono'),
+        cell(this.name(r.id) ?? r.id.slice(0, 6), 'mono'),
         cell(r.state),
         cell(r.local ?? '–'),
         cell(r.rttMs === null ? '–' : `${Math.round(r.rttMs)} ms`),

@@ -86,6 +86,11 @@ export class Audience {
     await this.connect(id, true);
   }
 
+  /** Whether `id` is the SFU peer this page uploads to. */
+  isUpstream(id: string): boolean {
+    return this.watchers.get(id)?.upstream === true;
+  }
+
   /** Close the upload to the SFU (the room is back on the mesh). */
   closeUpstream(): void {
     for (const [id, w] of this.watchers) if (w.upstream) this.remove(id);

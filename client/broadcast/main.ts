@@ -41,7 +41,9 @@ let reportTimer: ReturnType<typeof setInterval> | null = null;
 let ready = false;
 
 const media = new LocalMedia((kind, track) => audience?.replaceTrack(kind, track) ?? Promise.resolve());
-const panel = new AudiencePanel(byId('audience', HTMLTableSectionElement), byId('uplink', HTMLOutputElement), () => audience?.connections() ?? []);
+const panel = new AudiencePanel(byId('audience', HTMLTableSectionElement), byId('uplink', HTMLOutputElement), () => audience?.connections() ?? [], (id) =>
+  audience?.isUpstream(id) ? 'media server' : null,
+);
 const chat = new ChatPanel(pageChatElements());
 const share = new ShareLink(byId('watch-link', HTMLAnchorElement), byId('copy-link', HTMLButtonElement), byId('qr', HTMLCanvasElement), byId('copy-notice', HTMLElement));
 const roomName = () => roomInput.value.trim() || 'main';

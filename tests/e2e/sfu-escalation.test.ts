@@ -89,6 +89,10 @@ if (skip) {
       after.framesEncoded[0] ?? 0,
     );
     t.pass('and it carries video');
+    await broadcaster.waitForFunction(() => document.querySelector('#audience tr[data-watcher] td')?.textContent === 'media server', POLL);
+    t.pass('its audience panel names that connection "media server"');
+    await broadcaster.waitForFunction(() => /\bkbit\/s$/.test(document.getElementById('uplink')?.textContent ?? ''), POLL);
+    t.pass('and shows the upload');
     await third.bringToFront();
     await clickButton(third, 'Stats');
     await third.waitForFunction(() => document.querySelector('[data-stat="route"]')?.textContent === 'via media server', POLL);
