@@ -91,8 +91,11 @@ if (skip) {
     t.pass('and it carries video');
     await broadcaster.waitForFunction(() => document.querySelector('#audience tr[data-watcher] td')?.textContent === 'media server', POLL);
     t.pass('its audience panel names that connection "media server"');
-    await broadcaster.waitForFunction(() => /\bkbit\/s$/.test(document.getElementById('uplink')?.textContent ?? ''), POLL);
-    t.pass('and shows the upload');
+    await broadcaster.waitForFunction(() => {
+      const text = document.getElementById('uplink')?.textContent ?? '';
+      return /bit\/s$/.test(text) && /[1-9]/.test(text);
+    }, POLL);
+    t.pass('and shows the upload it sends');
     await third.bringToFront();
     await clickButton(third, 'Stats');
     await third.waitForFunction(() => document.querySelector('[data-stat="route"]')?.textContent === 'via media server', POLL);
