@@ -63,6 +63,8 @@ export class EscalatingMediaPath implements MediaPath {
   }
 
   signal(room: RoomView, from: Sender, message: AddressedMessage): Refusal | null {
+    // No broadcaster, nothing to escalate (and nothing kept for a room that may be about to go).
+    if (room.broadcasterId === null) return this.#mesh.signal(room, from, message);
     const media = this.#media(room);
     const sfu = media.sfu;
     if (sfu && message.to === sfu.peerId) return this.#toSfu(sfu, from, message);
