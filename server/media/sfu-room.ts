@@ -24,6 +24,9 @@ export function sdpForPages(sdp: string): string {
   return sdp.replace(/^s=.*$/m, 's=-');
 }
 
+/** Janus's index of the highest simulcast layer (0 lowest … 2 highest; with fewer layers Janus sends its best). */
+const TOP_LAYER = 2;
+
 /** Candidates that arrive before their Janus handle exists, kept in order (at most this many per peer). */
 const MAX_EARLY_CANDIDATES = 64;
 
@@ -155,7 +158,9 @@ export class SfuRoom {
     if (!sub || !publisher || !this.#janusRoom) return;
     const room = this.#janusRoom;
     void this.#watcherCall(watcherId, async () => {
-      const subscriber = await this.#o.client.subscribe(room, publisher.feed);
+      // The top simulcast layer for every watcher (until a layer is picked per watcher): asking for it makes Janus
+      // request a keyframe of it, rather than wait for one on the layer it happened to start on.
+      const subscriber = await this.#o.client.subscribe(room, publisher.feed, TOP_LAYER);
       if (this.#closed || this.#subscriptions.get(watcherId) !== sub) return void (await subscriber.leave());
       sub.subscriber = subscriber;
       subscriber.on('candidate', (candidate) => {
