@@ -27,6 +27,9 @@ export function sdpForPages(sdp: string): string {
 /** Janus's index of the highest simulcast layer (0 lowest … 2 highest; with fewer layers Janus sends its best). */
 const TOP_LAYER = 2;
 
+/** The shortest time between two keyframe requests to the publisher, ms. */
+const KEYFRAME_INTERVAL_MS = 200;
+
 /** Candidates that arrive before their Janus handle exists, kept in order (at most this many per peer). */
 const MAX_EARLY_CANDIDATES = 64;
 
@@ -54,6 +57,8 @@ export class SfuRoom {
   #publisherEarly: IceCandidate[] = [];
   #up = false;
   #closed = false;
+  #keyframeAt = -Infinity;
+  #keyframeTimer: NodeJS.Timeout | null = null;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #o: SfuRoomOptions;
 
@@ -143,6 +148,7 @@ export class SfuRoom {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#keyframeTimer) clearTimeout(this.#keyframeTimer);
     for (const id of [...this.#subscriptions.keys()]) this.#leave(id);
     const publisher = this.#publisher;
     const room = this.#janusRoom;
@@ -163,12 +169,28 @@ export class SfuRoom {
       const subscriber = await this.#o.client.subscribe(room, publisher.feed, TOP_LAYER);
       if (this.#closed || this.#subscriptions.get(watcherId) !== sub) return void (await subscriber.leave());
       sub.subscriber = subscriber;
+      // Its media is up: a keyframe now, or the watcher's first frame waits for its browser to ask (about 250 ms).
+      subscriber.once('webrtcup', () => this.#keyframe(publisher));
       subscriber.on('candidate', (candidate) => {
         if (candidate) this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'iceOfferCandidate', from: this.peerId, candidate });
       });
       this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'mediaPath', path: 'sfu' });
       this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'offer', from: this.peerId, sdp: sdpForPages(subscriber.offer.sdp) });
     });
+  }
+
+  /**
+   * Ask the publisher for a keyframe, at most once per {@link KEYFRAME_INTERVAL_MS}: watchers whose media comes up
+   * together share one (a burst of joins must not make the broadcaster encode a keyframe per watcher).
+   */
+  #keyframe(publisher: JanusPublisher): void {
+    if (this.#keyframeTimer) return;
+    const wait = Math.max(0, this.#keyframeAt + KEYFRAME_INTERVAL_MS - performance.now());
+    this.#keyframeTimer = setTimeout(() => {
+      this.#keyframeTimer = null;
+      this.#keyframeAt = performance.now();
+      if (!this.#closed) void publisher.requestKeyframe().catch(() => {});
+    }, wait);
   }
 
   /** Take a watcher's subscription out and leave its handle. @returns whether it had one */

@@ -151,6 +151,16 @@ export class JanusPublisher extends JanusPeer {
     this.answer = answer;
     this.feed = feed;
   }
+
+  /**
+   * Ask the publisher for a keyframe now (Janus sends it an RTCP PLI, RFC 4585 §6.3.1): what a new subscriber needs
+   * to show its first frame without waiting for its own browser to ask.
+   * @throws SfuError `sfu_unavailable` when closed; Janus refusals as their codes
+   */
+  async requestKeyframe(): Promise<void> {
+    this.assertOpen();
+    await janusCall('keyframe', () => this.handle.configure({ keyframe: true }));
+  }
 }
 
 /** A simulcast layer index as Janus's VideoRoom names it: 0 lowest resolution … 2 highest. */

@@ -31,6 +31,7 @@ class FakePeer extends EventEmitter {
   }
   readonly feed = 'feed';
   whenUp = () => Promise.resolve();
+  requestKeyframe = () => Promise.resolve();
   trickle = () => Promise.resolve();
   start = (answer: { sdp: string }) => {
     this.started = answer.sdp;
