@@ -1,13 +1,17 @@
 /**
- * Bundles the pages' TypeScript with esbuild and copies their HTML, CSS and favicon into `dist/public/`, which the
- * server serves. `npm run build`; `--watch` rebuilds on change.
+ * Bundles the pages' TypeScript and stylesheet with esbuild into `dist/public/`, which the server serves, with the
+ * pages' HTML and the favicon. `npm run build`; `--watch` rebuilds on change.
  *
- * Each page is its own build, so a page's bundle holds everything its first run needs and nothing is fetched in a
- * second round trip before it starts; what a page loads later with `import()` (the watch page's chat, stats overlay
- * and diagnosis) becomes a chunk named by its content hash under `chunks/`, which the server lets browsers cache for
- * good. Code the bundle shares with such a chunk goes into a chunk of its own, which the page's HTML names in a
- * `<link rel="modulepreload">`, so the browser fetches it alongside the bundle rather than after it. Every text file is also written precompressed (`.br`, Brotli, and `.gz`, gzip) for `@fastify/static`'s
- * `preCompressed`.
+ * Every script and stylesheet goes under `assets/`, named by its content hash (`watch-3HQ2LQ7K.js`), and the pages'
+ * HTML is rewritten to name them: the server lets browsers keep those files for good, so a page opened again (or a
+ * second watch page in the same browser) fetches only its HTML before its script runs. Each page is its own build;
+ * what a page loads later with `import()` (the watch page's chat, stats overlay and diagnosis) is a chunk of its own,
+ * and code the page shares with such a chunk goes into a chunk that the HTML names in a `<link rel="modulepreload">`,
+ * so it is fetched alongside the page's script rather than after it. Every text file is also written precompressed
+ * (`.br`, Brotli, and `.gz`, gzip) for `@fastify/static`'s `preCompressed`.
+ *
+ * `--watch` keeps plain names (`/watch.js`, `/styles.css`, as the source HTML has them) and writes no compressed
+ * copies.
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,25 +21,26 @@ import * as esbuild from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'public');
+const watch = process.argv.includes('--watch');
 
-/** The pages' entry points: output name → source. */
-const ENTRIES = {
+/** The pages: output name → script source. Each has `client/<name>.html`. */
+const PAGES = {
   broadcast: 'client/broadcast/main.ts',
   watch: 'client/watch/main.ts',
   embed: 'client/embed/main.ts',
   status: 'client/status/main.ts',
 };
-const STATIC_FILES = ['broadcast.html', 'watch.html', 'embed.html', 'status.html', 'styles.css', 'favicon.svg'];
 /** Files worth compressing (not source maps: only developer tools read them). */
 const COMPRESSIBLE = /\.(html|css|js|svg)$/;
 
-function options(name: string, entry: string): esbuild.BuildOptions {
+function options(entryPoints: Record<string, string>, splitting: boolean): esbuild.BuildOptions {
   return {
-    entryPoints: { [name]: join(root, entry) },
+    entryPoints: Object.fromEntries(Object.entries(entryPoints).map(([name, path]) => [name, join(root, path)])),
     bundle: true,
     format: 'esm',
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
+    splitting,
+    entryNames: watch ? '[name]' : 'assets/[name]-[hash]',
+    chunkNames: 'assets/[name]-[hash]',
     target: ['chrome110', 'firefox115', 'safari16'],
     sourcemap: true,
     minify: true,
@@ -45,8 +50,13 @@ function options(name: string, entry: string): esbuild.BuildOptions {
   };
 }
 
-/** The chunks a build's entry imports statically (directly or through other chunks), as URL paths. */
-function staticChunks(metafile: esbuild.Metafile, name: string): string[] {
+/** The URL path of a build output (`dist/public/assets/x.js` → `/assets/x.js`). */
+const urlPath = (output: string) => `/${output.slice(output.indexOf('dist/public/') + 'dist/public/'.length)}`;
+
+/** The output of `metafile` built from the entry called `name`, and the chunks it imports statically (transitively). */
+function entryOutputs(metafile: esbuild.Metafile, name: string, ext: string): { entry: string; chunks: string[] } {
+  const entry = Object.keys(metafile.outputs).find((o) => new RegExp(`/${name}(-[A-Z0-9]+)?\\.${ext}$`).test(o));
+  if (!entry) throw new Error(`esbuild wrote no ${name}.${ext}`);
   const found = new Set<string>();
   const visit = (output: string) => {
     for (const i of metafile.outputs[output]?.imports ?? []) {
@@ -56,22 +66,23 @@ function staticChunks(metafile: esbuild.Metafile, name: string): string[] {
       }
     }
   };
-  const entry = Object.keys(metafile.outputs).find((o) => o.endsWith(`/${name}.js`));
-  if (entry) visit(entry);
-  return [...found].map((path) => `/${path.slice(path.indexOf('chunks/'))}`);
+  visit(entry);
+  return { entry: urlPath(entry), chunks: [...found].map(urlPath) };
 }
 
-/** Name `chunks` in `page`'s HTML as module preloads, right after its script. */
-function preloadChunks(page: string, script: string, chunks: string[]): void {
-  const html = readFileSync(page, 'utf8');
-  const tag = `<script type="module" src="/${script}"></script>`;
-  if (!html.includes(tag)) throw new Error(`${page} has no ${tag}`);
-  const links = chunks.map((href) => `\n  <link rel="modulepreload" href="${href}">`).join('');
-  writeFileSync(page, html.replace(tag, `${tag}${links}`));
+/** Write `page`'s HTML with its script and stylesheet renamed, and its statically imported chunks preloaded. */
+function writePage(page: string, script: { entry: string; chunks: string[] }, stylesheet: string): void {
+  let html = readFileSync(join(root, 'client', `${page}.html`), 'utf8');
+  const scriptTag = `<script type="module" src="/${page}.js"></script>`;
+  const styleTag = '<link rel="stylesheet" href="/styles.css">';
+  if (!html.includes(scriptTag) || !html.includes(styleTag)) throw new Error(`client/${page}.html lacks ${scriptTag} or ${styleTag}`);
+  const preloads = script.chunks.map((href) => `\n  <link rel="modulepreload" href="${href}">`).join('');
+  html = html.replace(styleTag, `<link rel="stylesheet" href="${stylesheet}">`).replace(scriptTag, `<script type="module" src="${script.entry}"></script>${preloads}`);
+  writeFileSync(join(out, `${page}.html`), html);
 }
 
 /** Write `file.br` and `file.gz` next to every compressible file under `dir`. */
-export function precompress(dir: string): void {
+function precompress(dir: string): void {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) precompress(path);
@@ -85,16 +96,20 @@ export function precompress(dir: string): void {
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-for (const file of STATIC_FILES) cpSync(join(root, 'client', file), join(out, file));
+cpSync(join(root, 'client', 'favicon.svg'), join(out, 'favicon.svg'));
 
-if (process.argv.includes('--watch')) {
-  for (const [name, entry] of Object.entries(ENTRIES)) await (await esbuild.context(options(name, entry))).watch();
-  process.stdout.write(`watching client/ → ${out} (uncompressed)\n`);
+if (watch) {
+  for (const page of Object.keys(PAGES)) cpSync(join(root, 'client', `${page}.html`), join(out, `${page}.html`));
+  await (await esbuild.context(options({ styles: 'client/styles.css' }, false))).watch();
+  for (const [page, entry] of Object.entries(PAGES)) await (await esbuild.context(options({ [page]: entry }, true))).watch();
+  process.stdout.write(`watching client/ → ${out} (plain names, uncompressed)\n`);
 } else {
+  const css = await esbuild.build(options({ styles: 'client/styles.css' }, false));
+  const stylesheet = entryOutputs(css.metafile!, 'styles', 'css').entry;
   await Promise.all(
-    Object.entries(ENTRIES).map(async ([name, entry]) => {
-      const { metafile } = await esbuild.build(options(name, entry));
-      preloadChunks(join(out, `${name}.html`), `${name}.js`, staticChunks(metafile!, name));
+    Object.entries(PAGES).map(async ([page, entry]) => {
+      const { metafile } = await esbuild.build(options({ [page]: entry }, true));
+      writePage(page, entryOutputs(metafile!, page, 'js'), stylesheet);
     }),
   );
   precompress(out);

@@ -3,10 +3,10 @@
  * (the embeddable player, framed by the sites in `FRAME_ANCESTORS`), and the bundles, stylesheet and favicon.
  *
  * Files go out precompressed when the browser accepts it (Brotli `.br`, else gzip `.gz`, written by the build;
- * RFC 9110 §8.4 content codings), with `Vary: Accept-Encoding`. Caching (RFC 9111): a chunk under `/chunks/` is named
- * by its content hash, so browsers may keep it for a year unchanged (`immutable`); every other file keeps its name
- * across releases, so browsers revalidate it each time (`no-cache`, with ETag and Last-Modified) and never run a
- * stale page against a new server.
+ * RFC 9110 §8.4 content codings), with `Vary: Accept-Encoding`. Caching (RFC 9111): the scripts and the stylesheet,
+ * under `/assets/`, are named by their content hash, so browsers may keep them for a year unchanged (`immutable`);
+ * the pages and the favicon keep their names across releases, so browsers revalidate them each time (`no-cache`,
+ * with ETag and Last-Modified): a page is never stale, and names the assets of its own release.
  */
 import { sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -14,13 +14,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { embedHelmet } from './security-headers.ts';
 
-/** `Cache-Control` of a content-hashed chunk: one year, never revalidated. */
+/** `Cache-Control` of a content-hashed asset: one year, never revalidated. */
 export const HASHED_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 /** `Cache-Control` of every other file: revalidate before each use. */
 export const UNHASHED_CACHE_CONTROL = 'no-cache';
 
 function cacheHeaders(res: { setHeader(name: string, value: string): unknown }, path: string): void {
-  res.setHeader('cache-control', path.includes(`${sep}chunks${sep}`) ? HASHED_CACHE_CONTROL : UNHASHED_CACHE_CONTROL);
+  res.setHeader('cache-control', path.includes(`${sep}assets${sep}`) ? HASHED_CACHE_CONTROL : UNHASHED_CACHE_CONTROL);
   res.setHeader('vary', 'accept-encoding');
 }
 

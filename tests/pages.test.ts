@@ -1,7 +1,8 @@
 /**
- * How the pages' files are served (`server/pages.ts`): precompressed Brotli or gzip as the request accepts, identical
- * to the file once decoded; `Vary: Accept-Encoding`; content-hashed chunks cached for a year, everything else
- * revalidated; a favicon; and the embeddable player framed only by the sites in `FRAME_ANCESTORS`.
+ * How the pages' files are served (`server/pages.ts`, built by `scripts/build-client.ts`): precompressed Brotli or
+ * gzip as the request accepts, identical to the file once decoded; `Vary: Accept-Encoding`; content-hashed assets
+ * cached for a year, pages revalidated; a favicon; and the embeddable player framed only by the sites in
+ * `FRAME_ANCESTORS`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { get, type IncomingHttpHeaders } from 'node:http';
@@ -10,6 +11,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import t from 'tap';
 import { PUBLIC_DIR } from '../server/app.ts';
 import { HASHED_CACHE_CONTROL, UNHASHED_CACHE_CONTROL } from '../server/pages.ts';
+import { pageAssets } from './helpers/assets.ts';
 import { startServer } from './helpers/server.ts';
 
 /** GET `url` with exactly these request headers (no client-side decoding); resolves with status, headers and raw body. */
@@ -27,7 +29,8 @@ const server = await startServer();
 t.teardown(() => server.close());
 
 t.test('files go out Brotli- or gzip-compressed as accepted, the same bytes once decoded', async (t) => {
-  for (const [path, file] of [['/watch.js', 'watch.js'], ['/styles.css', 'styles.css'], ['/watch', 'watch.html'], ['/', 'broadcast.html'], ['/embed', 'embed.html']]) {
+  const { script, stylesheet } = await pageAssets(`${server.httpUrl}/watch`);
+  for (const [path, file] of [[script, script], [stylesheet, stylesheet], ['/watch', 'watch.html'], ['/', 'broadcast.html'], ['/embed', 'embed.html']]) {
     const plain = readFileSync(join(PUBLIC_DIR, file!));
     const br = await rawGet(`${server.httpUrl}${path}`, { 'accept-encoding': 'gzip, deflate, br' });
     t.equal(br.status, 200, `${path}: 200`);
@@ -45,15 +48,19 @@ t.test('files go out Brotli- or gzip-compressed as accepted, the same bytes once
   }
 });
 
-t.test('content-hashed chunks are cached for a year; files that keep their name are revalidated', async (t) => {
-  const chunks = readdirSync(join(PUBLIC_DIR, 'chunks')).filter((f) => f.endsWith('.js'));
-  t.ok(chunks.length > 0, 'the watch page has lazily loaded chunks');
-  for (const chunk of chunks) {
-    const res = await rawGet(`${server.httpUrl}/chunks/${chunk}`, { 'accept-encoding': 'br' });
-    t.equal(res.status, 200);
-    t.equal(res.headers['cache-control'], HASHED_CACHE_CONTROL, `/chunks/${chunk}: immutable`);
+t.test('content-hashed assets are cached for a year; pages and the favicon are revalidated', async (t) => {
+  const assets = readdirSync(join(PUBLIC_DIR, 'assets')).filter((f) => /\.(js|css)$/.test(f));
+  t.ok(assets.some((f) => /^deferred-[A-Z0-9]+\.js$/.test(f)), 'the watch page has lazily loaded chunks');
+  for (const page of ['/', '/watch', '/embed', '/status']) {
+    const { script, stylesheet, preloads } = await pageAssets(`${server.httpUrl}${page}`);
+    for (const path of [script, stylesheet, ...preloads]) t.match(path, /^\/assets\/[a-z-]+-[A-Z0-9]{8}\.(js|css)$/, `${page} names ${path} by its hash`);
   }
-  for (const path of ['/', '/watch', '/embed', '/watch.js', '/styles.css', '/favicon.svg']) {
+  for (const asset of assets) {
+    const res = await rawGet(`${server.httpUrl}/assets/${asset}`, { 'accept-encoding': 'br' });
+    t.equal(res.status, 200);
+    t.equal(res.headers['cache-control'], HASHED_CACHE_CONTROL, `/assets/${asset}: immutable`);
+  }
+  for (const path of ['/', '/watch', '/embed', '/favicon.svg']) {
     const res = await rawGet(`${server.httpUrl}${path}`);
     t.equal(res.headers['cache-control'], UNHASHED_CACHE_CONTROL, `${path}: revalidated`);
     t.ok(res.headers.etag, `${path}: has an ETag to revalidate with`);
@@ -72,10 +79,9 @@ t.test('every page names the favicon, and it is served', async (t) => {
 });
 
 t.test('the watch page preloads the chunks its bundle imports, so they are fetched alongside it', async (t) => {
-  const html = await (await fetch(`${server.httpUrl}/watch`)).text();
-  const preloads = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]!);
-  const bundle = readFileSync(join(PUBLIC_DIR, 'watch.js'), 'utf8');
-  const imported = [...bundle.matchAll(/from"\.\/(chunks\/[^"]+\.js)"/g)].map((m) => `/${m[1]}`);
+  const { script, preloads } = await pageAssets(`${server.httpUrl}/watch`);
+  const bundle = readFileSync(join(PUBLIC_DIR, script), 'utf8');
+  const imported = [...bundle.matchAll(/from"\.\/([^"]+\.js)"/g)].map((m) => `/assets/${m[1]}`);
   t.ok(imported.length > 0, 'the bundle imports shared chunks');
   t.same(preloads.sort(), [...new Set(imported)].sort(), 'each of them, and nothing else, is preloaded');
 });

@@ -128,6 +128,11 @@ t.test('the broadcaster page: idle, invalid room, live with 20 watchers; the wat
   await check(t, page, 'broadcaster page, live with 22 watchers and chat');
   await phoneShot(page, 'broadcast-live-phone.png', true);
 
+  for (const [width, height] of [[360, 740], [740, 360]] as const) {
+    await resize(watcher, width, height);
+    const video = await watcher.$eval('#video', (v) => v.getBoundingClientRect().width);
+    t.equal(video, width, `the video fills the width of a ${width} × ${height} phone (${width > height ? 'landscape' : 'portrait'})`);
+  }
   await clickButton(watcher, 'Stats');
   await watcher.waitForFunction(() => /kbit/.test(document.querySelector('[data-stat="bitrate"]')?.textContent ?? ''), POLL);
   await watcher.focus('#chat-text');
