@@ -32,8 +32,14 @@ const room = roomFromQuery();
 byId('room-name', HTMLElement).textContent = room;
 
 let diagnoseTimer: ReturnType<typeof setTimeout> | null = null;
+let deferred: Promise<Deferred> | null = null;
+let loaded: Deferred | null = null;
 const session = watchSession(room, video, timings, show);
 const { signaling, viewer } = session;
+// Connect first: everything below only adds listeners and wires buttons, and no message can arrive before this
+// script has run to its end (the socket's events are tasks of their own).
+show('connecting-relay');
+session.start();
 
 /** Show a note under the video (`problem`: a warning rather than information); null hides it. */
 function note(text: string | null, code = '', problem = false): void {
@@ -56,8 +62,6 @@ function show(state: WatchState, refusal?: string): void {
 }
 
 // Until the deferred chunk is here: keep the chat messages that arrive, and hold a chat form sent meanwhile.
-let deferred: Promise<Deferred> | null = null;
-let loaded: Deferred | null = null;
 const early: ServerMessage[] = [];
 const keep = (m: ServerMessage) => void early.push(m);
 const stopKeeping = [signaling.on('chatHistory', keep), signaling.on('chat', keep), signaling.on('chatSettings', keep), signaling.on('error', keep)];
@@ -114,6 +118,3 @@ setUpPlayer(video, { unmute: byId('unmute', HTMLButtonElement), fullscreen: byId
 
 /** A read-only handle for diagnostics, tests and the bench: the current peer connection, the join's milestones. */
 window.onair = { peerConnection: () => viewer.peerConnection, timings: () => timings.toJSON() };
-
-show('connecting-relay');
-session.start();
