@@ -4,11 +4,11 @@
  *
  * Every script and stylesheet goes under `assets/`, named by its content hash (`watch-3HQ2LQ7K.js`), and the pages'
  * HTML is rewritten to name them: the server lets browsers keep those files for good, so a page opened again (or a
- * second watch page in the same browser) fetches only its HTML before its script runs. Each page is its own build;
- * what a page loads later with `import()` (the watch page's chat, stats overlay and diagnosis) is a chunk of its own,
- * and code the page shares with such a chunk goes into a chunk that the HTML names in a `<link rel="modulepreload">`,
- * so it is fetched alongside the page's script rather than after it. Every text file is also written precompressed
- * (`.br`, Brotli, and `.gz`, gzip) for `@fastify/static`'s `preCompressed`.
+ * second watch page in the same browser) fetches only its HTML before its script runs. Each page is one file: what a
+ * page sets up later with `import()` (the watch page's chat, stats overlay and diagnosis) stays in its bundle and
+ * runs only when imported. (Split into chunks of their own, the extra module files cost a busy browser more than the
+ * few kB they kept out of the bundle: measured with `npm run bench -- --parts ttff`.) Every text file is also
+ * written precompressed (`.br`, Brotli, and `.gz`, gzip) for `@fastify/static`'s `preCompressed`.
  *
  * `--watch` keeps plain names (`/watch.js`, `/styles.css`, as the source HTML has them) and writes no compressed
  * copies.
@@ -33,14 +33,12 @@ const PAGES = {
 /** Files worth compressing (not source maps: only developer tools read them). */
 const COMPRESSIBLE = /\.(html|css|js|svg)$/;
 
-function options(entryPoints: Record<string, string>, splitting: boolean): esbuild.BuildOptions {
+function options(entryPoints: Record<string, string>): esbuild.BuildOptions {
   return {
     entryPoints: Object.fromEntries(Object.entries(entryPoints).map(([name, path]) => [name, join(root, path)])),
     bundle: true,
     format: 'esm',
-    splitting,
     entryNames: watch ? '[name]' : 'assets/[name]-[hash]',
-    chunkNames: 'assets/[name]-[hash]',
     target: ['chrome110', 'firefox115', 'safari16'],
     sourcemap: true,
     minify: true,
@@ -53,32 +51,20 @@ function options(entryPoints: Record<string, string>, splitting: boolean): esbui
 /** The URL path of a build output (`dist/public/assets/x.js` → `/assets/x.js`). */
 const urlPath = (output: string) => `/${output.slice(output.indexOf('dist/public/') + 'dist/public/'.length)}`;
 
-/** The output of `metafile` built from the entry called `name`, and the chunks it imports statically (transitively). */
-function entryOutputs(metafile: esbuild.Metafile, name: string, ext: string): { entry: string; chunks: string[] } {
+/** The URL path of the file `metafile` has for the entry called `name` (its extension `ext`). */
+function entryOutput(metafile: esbuild.Metafile, name: string, ext: string): string {
   const entry = Object.keys(metafile.outputs).find((o) => new RegExp(`/${name}(-[A-Z0-9]+)?\\.${ext}$`).test(o));
   if (!entry) throw new Error(`esbuild wrote no ${name}.${ext}`);
-  const found = new Set<string>();
-  const visit = (output: string) => {
-    for (const i of metafile.outputs[output]?.imports ?? []) {
-      if (i.kind === 'import-statement' && !found.has(i.path)) {
-        found.add(i.path);
-        visit(i.path);
-      }
-    }
-  };
-  visit(entry);
-  return { entry: urlPath(entry), chunks: [...found].map(urlPath) };
+  return urlPath(entry);
 }
 
-/** Write `page`'s HTML with its script and stylesheet renamed, and its statically imported chunks preloaded. */
-function writePage(page: string, script: { entry: string; chunks: string[] }, stylesheet: string): void {
-  let html = readFileSync(join(root, 'client', `${page}.html`), 'utf8');
+/** Write `page`'s HTML with its script and stylesheet renamed to their built files. */
+function writePage(page: string, script: string, stylesheet: string): void {
+  const html = readFileSync(join(root, 'client', `${page}.html`), 'utf8');
   const scriptTag = `<script type="module" src="/${page}.js"></script>`;
   const styleTag = '<link rel="stylesheet" href="/styles.css">';
   if (!html.includes(scriptTag) || !html.includes(styleTag)) throw new Error(`client/${page}.html lacks ${scriptTag} or ${styleTag}`);
-  const preloads = script.chunks.map((href) => `\n  <link rel="modulepreload" href="${href}">`).join('');
-  html = html.replace(styleTag, `<link rel="stylesheet" href="${stylesheet}">`).replace(scriptTag, `<script type="module" src="${script.entry}"></script>${preloads}`);
-  writeFileSync(join(out, `${page}.html`), html);
+  writeFileSync(join(out, `${page}.html`), html.replace(styleTag, `<link rel="stylesheet" href="${stylesheet}">`).replace(scriptTag, `<script type="module" src="${script}"></script>`));
 }
 
 /** Write `file.br` and `file.gz` next to every compressible file under `dir`. */
@@ -100,17 +86,11 @@ cpSync(join(root, 'client', 'favicon.svg'), join(out, 'favicon.svg'));
 
 if (watch) {
   for (const page of Object.keys(PAGES)) cpSync(join(root, 'client', `${page}.html`), join(out, `${page}.html`));
-  await (await esbuild.context(options({ styles: 'client/styles.css' }, false))).watch();
-  for (const [page, entry] of Object.entries(PAGES)) await (await esbuild.context(options({ [page]: entry }, true))).watch();
+  await (await esbuild.context(options({ styles: 'client/styles.css', ...PAGES }))).watch();
   process.stdout.write(`watching client/ → ${out} (plain names, uncompressed)\n`);
 } else {
-  const css = await esbuild.build(options({ styles: 'client/styles.css' }, false));
-  const stylesheet = entryOutputs(css.metafile!, 'styles', 'css').entry;
-  await Promise.all(
-    Object.entries(PAGES).map(async ([page, entry]) => {
-      const { metafile } = await esbuild.build(options({ [page]: entry }, true));
-      writePage(page, entryOutputs(metafile!, page, 'js'), stylesheet);
-    }),
-  );
+  const { metafile } = await esbuild.build(options({ styles: 'client/styles.css', ...PAGES }));
+  const stylesheet = entryOutput(metafile!, 'styles', 'css');
+  for (const page of Object.keys(PAGES)) writePage(page, entryOutput(metafile!, page, 'js'), stylesheet);
   precompress(out);
 }

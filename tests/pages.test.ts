@@ -50,10 +50,9 @@ t.test('files go out Brotli- or gzip-compressed as accepted, the same bytes once
 
 t.test('content-hashed assets are cached for a year; pages and the favicon are revalidated', async (t) => {
   const assets = readdirSync(join(PUBLIC_DIR, 'assets')).filter((f) => /\.(js|css)$/.test(f));
-  t.ok(assets.some((f) => /^deferred-[A-Z0-9]+\.js$/.test(f)), 'the watch page has lazily loaded chunks');
   for (const page of ['/', '/watch', '/embed', '/status']) {
-    const { script, stylesheet, preloads } = await pageAssets(`${server.httpUrl}${page}`);
-    for (const path of [script, stylesheet, ...preloads]) t.match(path, /^\/assets\/[a-z-]+-[A-Z0-9]{8}\.(js|css)$/, `${page} names ${path} by its hash`);
+    const { script, stylesheet } = await pageAssets(`${server.httpUrl}${page}`);
+    for (const path of [script, stylesheet]) t.match(path, /^\/assets\/[a-z-]+-[A-Z0-9]{8}\.(js|css)$/, `${page} names ${path} by its hash`);
   }
   for (const asset of assets) {
     const res = await rawGet(`${server.httpUrl}/assets/${asset}`, { 'accept-encoding': 'br' });
@@ -76,14 +75,6 @@ t.test('every page names the favicon, and it is served', async (t) => {
   const icon = await fetch(`${server.httpUrl}/favicon.svg`);
   t.equal(icon.status, 200);
   t.match(icon.headers.get('content-type'), /image\/svg\+xml/);
-});
-
-t.test('the watch page preloads the chunks its bundle imports, so they are fetched alongside it', async (t) => {
-  const { script, preloads } = await pageAssets(`${server.httpUrl}/watch`);
-  const bundle = readFileSync(join(PUBLIC_DIR, script), 'utf8');
-  const imported = [...bundle.matchAll(/from"\.\/([^"]+\.js)"/g)].map((m) => `/assets/${m[1]}`);
-  t.ok(imported.length > 0, 'the bundle imports shared chunks');
-  t.same(preloads.sort(), [...new Set(imported)].sort(), 'each of them, and nothing else, is preloaded');
 });
 
 t.test('the embeddable player may be framed only by the sites in FRAME_ANCESTORS', async (t) => {

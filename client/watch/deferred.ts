@@ -1,8 +1,8 @@
 /**
- * What the watch page loads only after its critical path (page → WebSocket → `join` → offer → first frame): the room
- * chat and the stats overlay. `main.ts` imports this module dynamically (its own chunk) once the first frame plays,
- * or once the page settles without one (waiting, ended, refused), or as soon as the viewer reaches for the chat or
- * Stats. Chat messages that arrived before are replayed, so nothing is lost.
+ * What the watch page sets up only after its critical path (page → WebSocket → `join` → offer → first frame): the
+ * room chat and the stats overlay. `main.ts` imports this module with `import()` once the first frame plays, or once
+ * the page settles without one (waiting, ended, refused), or as soon as the viewer reaches for the chat or Stats.
+ * Chat messages that arrived before are replayed, so nothing is lost.
  */
 import type { ServerMessage } from '../../server/protocol/messages.ts';
 import { ChatPanel, pageChatElements } from '../shared/chat.ts';

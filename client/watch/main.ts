@@ -5,9 +5,10 @@
  * ended, refused. When no connection forms within a few seconds it says why in words. When the broadcast ends and
  * starts again, or the relay connection drops, it reconnects by itself.
  *
- * The critical path is kept short: this bundle holds only what the join needs (relay connection, peer connection,
- * player); the chat and stats overlay (`deferred.ts`) and the connectivity diagnosis (`diagnosis.ts`) are separate
- * chunks, loaded after the first frame, when the page settles without one, or when the viewer reaches for them.
+ * The critical path is kept short: before `join` leaves, only what the join needs runs (relay connection, peer
+ * connection, player); the chat and stats overlay (`deferred.ts`) and the connectivity diagnosis (`diagnosis.ts`) are
+ * imported with `import()` and set up after the first frame, when the page settles without one, or when the viewer
+ * reaches for them (the build keeps them in this page's one file; see scripts/build-client.ts).
  */
 import type { ServerMessage } from '../../server/protocol/messages.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
@@ -61,7 +62,7 @@ function show(state: WatchState, refusal?: string): void {
   if (state !== 'connecting-relay' && state !== 'connecting' && state !== 'reconnecting') void loadDeferred();
 }
 
-// Until the deferred chunk is here: keep the chat messages that arrive, and hold a chat form sent meanwhile.
+// Until `deferred.ts` is set up: keep the chat messages that arrive, and hold a chat form sent meanwhile.
 const early: ServerMessage[] = [];
 const keep = (m: ServerMessage) => void early.push(m);
 const stopKeeping = [signaling.on('chatHistory', keep), signaling.on('chat', keep), signaling.on('chatSettings', keep), signaling.on('error', keep)];
