@@ -1,7 +1,7 @@
 /**
  * Every page in every state, as a phone, a screen reader and a desktop see it, in headless Chromium: axe-core finds
  * no violation of any impact (WCAG 2.2 A/AA and best practices), in the light and the dark theme, at phone and
- * desktop sizes; no page is wider than a 320, 360 or 390 px window; Start broadcast is on the first screen of a
+ * desktop sizes; no page is wider than a 320, 360 or 390 px window; every control is a 44 × 44 px target; Start broadcast is on the first screen of a
  * phone; the broadcaster page does not shift as its device lists fill. Also takes the README's phone screenshots
  * (docs/screenshots/ is refreshed by hand from tests/artifacts/).
  *
@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'puppeteer';
 import t, { type Test } from 'tap';
 import { launchChromium } from '../../scripts/lib/chromium.ts';
-import { axeViolations, layoutShift, PHONE_WIDTHS, recordLayoutShifts, resize, SIZES, widthAt } from '../helpers/page-checks.ts';
+import { axeViolations, layoutShift, PHONE_WIDTHS, recordLayoutShifts, resize, SIZES, smallTargets, widthAt } from '../helpers/page-checks.ts';
 import { clickButton, openBroadcaster, openWatcher, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
 import { startServer } from '../helpers/server.ts';
 import { WsPeer } from '../helpers/ws-peer.ts';
@@ -28,7 +28,10 @@ t.teardown(async () => {
 });
 mkdirSync('tests/artifacts', { recursive: true });
 
-/** Check `page` as it is now: it fits every phone width, and axe finds nothing at either size in either theme. */
+/**
+ * Check `page` as it is now: it fits every phone width, every control is a 44 × 44 px target on a phone, and axe
+ * finds nothing at either size in either theme.
+ */
 async function check(t: Test, page: Page, name: string): Promise<void> {
   await page.bringToFront();
   for (const width of PHONE_WIDTHS) {
@@ -36,6 +39,7 @@ async function check(t: Test, page: Page, name: string): Promise<void> {
     t.equal(innerWidth, width, `${name}: the window is ${width} px wide`);
     t.ok(scrollWidth <= width, `${name} at ${width} px: the page is ${scrollWidth} px wide, no sideways scroll`);
   }
+  t.same(await smallTargets(page), [], `${name}: every control is at least 44 × 44 px`);
   for (const [size, { width, height }] of Object.entries(SIZES)) {
     await resize(page, width, height);
     for (const theme of ['light', 'dark'] as const) {

@@ -49,3 +49,19 @@ export async function recordLayoutShifts(page: Page): Promise<void> {
 export async function layoutShift(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { onairLayoutShift: number }).onairLayoutShift);
 }
+
+/**
+ * The controls on `page` smaller than `min` × `min` CSS px, as `#id WxH` (visible buttons, fields, selects, and the
+ * labels that carry a checkbox: the label is its target). Inline links in text are exempt (WCAG 2.5.8).
+ */
+export async function smallTargets(page: Page, min = 44): Promise<string[]> {
+  return page.evaluate((size) => {
+    const targets = [...document.querySelectorAll('button, input:not([type="checkbox"]), select, textarea, label:has(> input[type="checkbox"])')];
+    return targets.flatMap((el) => {
+      const box = el.getBoundingClientRect();
+      const shown = box.width > 0 && getComputedStyle(el).visibility !== 'hidden' && !el.closest('[hidden]');
+      const name = el.id ? `#${el.id}` : `${el.tagName.toLowerCase()} "${el.textContent?.trim()}"`;
+      return shown && (box.width < size || box.height < size) ? [`${name} ${Math.round(box.width)}×${Math.round(box.height)}`] : [];
+    });
+  }, min);
+}
