@@ -1,11 +1,10 @@
 /**
- * Builds the OnAir app: the pages (static files built by `npm run build`), the `/ws` signalling relay. Building
+ * Builds the OnAir app: the pages (static files built by `npm run build`, see `pages.ts`), the `/ws` signalling relay. Building
  * does not listen; `server/index.ts` does, and tests build their own app and listen on port 0.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
@@ -15,6 +14,7 @@ import { registerHealth } from './ops/health.ts';
 import { Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { CLOSE } from '../protocol/errors.ts';
+import { pages } from './pages.ts';
 import { LocalBus } from './bus/local-bus.ts';
 import { EscalatingMediaPath } from './media/escalating.ts';
 import type { MediaPath } from './media/media-path.ts';
@@ -134,9 +134,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     maxBufferedBytes: opts.maxBufferedBytes,
   });
 
-  await app.register(fastifyStatic, { root: PUBLIC_DIR, index: false, wildcard: false, serve: true });
-  app.get('/', (_req, reply) => reply.sendFile('broadcast.html'));
-  app.get('/watch', (_req, reply) => reply.sendFile('watch.html'));
+  await pages(app, { root: PUBLIC_DIR, config });
   await app.register(opsRoutes, { config, rooms, metrics, media, sfu });
   return app;
 }

@@ -76,6 +76,11 @@ const EnvSchema = z
       .transform((s) => s.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
       .pipe(z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'each entry is * or an origin like https://example.com')).max(64))
       .optional(),
+    FRAME_ANCESTORS: z
+      .string()
+      .transform((s) => (s.trim() === 'none' ? [] : s.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean)))
+      .pipe(z.array(z.string().regex(/^(\*|self|https?:\/\/[^/\s'";,]+)$/, 'each entry is *, self or an origin like https://example.com')).max(64))
+      .default([]),
     MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(100),
     MAX_VIEWERS: z.coerce.number().int().min(0).max(1_000_000).default(0),
     METRICS_ALLOW: metricsAllow.default(['loopback']),
@@ -154,6 +159,11 @@ export interface Config {
   readonly broadcasterTakeover: 'refuse' | 'takeover';
   /** Origins allowed on the `/ws` upgrade besides the server's own; null: the default (localhost origins). */
   readonly allowedOrigins: readonly string[] | null;
+  /**
+   * Who may show the embeddable player (`/embed`) in a frame, as CSP `frame-ancestors` sources: origins, `*` (any
+   * site) or `self`; empty: nobody (the default, like every other page).
+   */
+  readonly frameAncestors: readonly string[];
   /** Open WebSocket connections allowed from one IP address. */
   readonly maxConnectionsPerIp: number;
   /** Most watchers per room; a watcher past it is refused with `room_full`. 0 = no limit. */
@@ -239,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     watchSecret: e.WATCH_SECRET ?? null,
     broadcasterTakeover: e.BROADCASTER_TAKEOVER,
     allowedOrigins: e.ALLOWED_ORIGINS ? Object.freeze(e.ALLOWED_ORIGINS) : null,
+    frameAncestors: Object.freeze(e.FRAME_ANCESTORS),
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     maxViewers: e.MAX_VIEWERS,
     metricsAllow: Object.freeze(e.METRICS_ALLOW),

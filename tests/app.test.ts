@@ -8,6 +8,7 @@ import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { pageAssets } from './helpers/assets.ts';
 import { startServer } from './helpers/server.ts';
 import { WsPeer } from './helpers/ws-peer.ts';
 
@@ -21,8 +22,9 @@ t.test('serves the broadcaster page at / and the watcher page at /watch', async 
   const watch = await fetch(`${server.httpUrl}/watch?room=main`);
   t.equal(watch.status, 200);
   t.match(await watch.text(), /<video id="video"[^>]*autoplay[^>]*playsinline[^>]*muted/);
-  for (const bundle of ['/broadcast.js', '/watch.js', '/styles.css']) {
-    t.equal((await fetch(`${server.httpUrl}${bundle}`)).status, 200, `${bundle} is served`);
+  for (const page of ['/', '/watch', '/embed']) {
+    const { script, stylesheet } = await pageAssets(`${server.httpUrl}${page}`);
+    for (const file of [script, stylesheet]) t.equal((await fetch(`${server.httpUrl}${file}`)).status, 200, `${page}: ${file} is served`);
   }
   t.equal((await fetch(`${server.httpUrl}/nope`)).status, 404);
 });

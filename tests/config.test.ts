@@ -31,6 +31,7 @@ t.test('defaults', async (t) => {
     watchSecret: null,
     broadcasterTakeover: 'refuse',
     allowedOrigins: null,
+    frameAncestors: [],
     maxConnectionsPerIp: 100,
     maxViewers: 0,
     metricsAllow: ['loopback'],
@@ -97,6 +98,8 @@ t.test('each bad value throws a ConfigError naming the variable', async (t) => {
   refuses(t, { BROADCASTER_TAKEOVER: 'fight' }, 'BROADCASTER_TAKEOVER');
   refuses(t, { ALLOWED_ORIGINS: 'example.com' }, 'ALLOWED_ORIGINS');
   refuses(t, { ALLOWED_ORIGINS: 'https://a.example/path' }, 'ALLOWED_ORIGINS');
+  refuses(t, { FRAME_ANCESTORS: 'blog.example.com' }, 'FRAME_ANCESTORS');
+  refuses(t, { FRAME_ANCESTORS: "https://a.example 'unsafe-inline'" }, 'FRAME_ANCESTORS');
   refuses(t, { MAX_CONNECTIONS_PER_IP: '0' }, 'MAX_CONNECTIONS_PER_IP');
   refuses(t, { MAX_VIEWERS: '-1' }, 'MAX_VIEWERS');
   refuses(t, { MAX_VIEWERS: '2.5' }, 'MAX_VIEWERS');
@@ -122,6 +125,8 @@ t.test('security settings are read and typed', async (t) => {
   t.equal(c.watchSecret, `${secret}w`);
   t.equal(c.broadcasterTakeover, 'takeover');
   t.same(c.allowedOrigins, ['https://onair.example.com', 'http://localhost:3000'], 'trimmed, without a trailing slash');
+  t.same(load({ FRAME_ANCESTORS: 'https://blog.example.com/, self' }).frameAncestors, ['https://blog.example.com', 'self'], 'FRAME_ANCESTORS');
+  t.same(load({ FRAME_ANCESTORS: 'none' }).frameAncestors, [], 'FRAME_ANCESTORS=none');
   t.equal(c.maxConnectionsPerIp, 2000);
 });
 
@@ -175,7 +180,7 @@ t.test('.env.example lists every variable, and copied as .env it gives the defau
     'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'MAX_EVENT_LOOP_DELAY_MS', 'MAX_VIEWERS', 'METRICS_ALLOW', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
     'TURN_CREDENTIAL', 'TURN_SECRET', 'TURN_TTL_S', 'TURN_URLS', 'TURN_USERNAME',
     'ALLOWED_ORIGINS', 'BROADCASTER_TAKEOVER', 'BROADCAST_SECRET', 'MAX_CONNECTIONS_PER_IP', 'WATCH_SECRET',
-    'MESSAGE_BURST', 'MESSAGE_RATE_PER_S',
+    'FRAME_ANCESTORS', 'MESSAGE_BURST', 'MESSAGE_RATE_PER_S',
     'SFU', 'JANUS_URL', 'JANUS_API_SECRET', 'JANUS_ADMIN_KEY', 'MESH_MAX_VIEWERS', 'JANUS_RTP_PORT_RANGE', 'JANUS_INTERFACE', 'JANUS_NAT_1_1',
   ].sort());
   const dir = t.testdir({ '.env': example });

@@ -17,8 +17,8 @@ const record = byId('record', HTMLButtonElement);
 const download = byId('recording', HTMLAnchorElement);
 const recordingStatus = byId('recording-status', HTMLElement);
 
-function pressed(button: HTMLButtonElement, on: boolean, text: string): void {
-  button.setAttribute('aria-pressed', String(on));
+/** A toggle says its state one way only: its label names what a press does (no `aria-pressed` on top). */
+function relabel(button: HTMLButtonElement, text: string): void {
   button.textContent = text;
 }
 
@@ -45,7 +45,7 @@ export function setUpControls(media: LocalMedia, room: () => string, onError: (e
   const stopRecording = async () => {
     const current = recording;
     recording = null;
-    pressed(record, false, 'Record');
+    relabel(record, 'Record');
     if (!current) return;
     const file = await current.stop();
     if (download.href) URL.revokeObjectURL(download.href);
@@ -71,11 +71,11 @@ export function setUpControls(media: LocalMedia, room: () => string, onError: (e
   quality.addEventListener('change', () => void media.setQuality(quality.value as Quality).catch(onError));
   muteCamera.addEventListener('click', () => {
     media.mute('video', !media.isMuted('video'));
-    pressed(muteCamera, media.isMuted('video'), media.isMuted('video') ? 'Unmute camera' : 'Mute camera');
+    relabel(muteCamera, media.isMuted('video') ? 'Unmute camera' : 'Mute camera');
   });
   muteMicrophone.addEventListener('click', () => {
     media.mute('audio', !media.isMuted('audio'));
-    pressed(muteMicrophone, media.isMuted('audio'), media.isMuted('audio') ? 'Unmute microphone' : 'Mute microphone');
+    relabel(muteMicrophone, media.isMuted('audio') ? 'Unmute microphone' : 'Mute microphone');
   });
   record.disabled = typeof MediaRecorder === 'undefined';
   record.addEventListener('click', () => {
@@ -86,7 +86,7 @@ export function setUpControls(media: LocalMedia, room: () => string, onError: (e
     try {
       recording = new Recording(media.stream);
       download.hidden = true;
-      pressed(record, true, 'Stop recording');
+      relabel(record, 'Stop recording');
       recordingStatus.dataset.state = 'recording';
     } catch (err) {
       onError(err);

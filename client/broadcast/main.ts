@@ -5,6 +5,7 @@
  * page reports its per-watcher stats to the server every {@link STATS_REPORT_MS} (`stats`, for `/metrics`).
  */
 import { ProtocolError } from '../../protocol/errors.ts';
+import { RoomName } from '../../protocol/messages.ts';
 import { rtcConfiguration } from '../shared/candidates.ts';
 import { ChatPanel, pageChatElements } from '../shared/chat.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
@@ -22,6 +23,7 @@ export const STATS_REPORT_MS = 5000;
 
 const preview = byId('preview', HTMLVideoElement);
 const roomInput = byId('room', HTMLInputElement);
+const roomError = byId('room-error', HTMLElement);
 const startButton = byId('start', HTMLButtonElement);
 const stopButton = byId('stop', HTMLButtonElement);
 const viewers = byId('viewers', HTMLOutputElement);
@@ -39,20 +41,42 @@ let adapter: AdaptationLoop | null = null;
 const adaptationEnabled = new URLSearchParams(window.location.search).get('adapt') !== 'off';
 let reportTimer: ReturnType<typeof setInterval> | null = null;
 let ready = false;
+let roomValid = true;
 
 const media = new LocalMedia((kind, track) => audience?.replaceTrack(kind, track) ?? Promise.resolve());
 const panel = new AudiencePanel(byId('audience', HTMLTableSectionElement), byId('uplink', HTMLOutputElement), () => audience?.connections() ?? [], (id) =>
   audience?.isUpstream(id) ? 'media server' : null,
 );
 const chat = new ChatPanel(pageChatElements());
-const share = new ShareLink(byId('watch-link', HTMLAnchorElement), byId('copy-link', HTMLButtonElement), byId('qr', HTMLCanvasElement), byId('copy-notice', HTMLElement));
-const roomName = () => roomInput.value.trim() || 'main';
+const share = new ShareLink(
+  byId('watch-link', HTMLAnchorElement),
+  byId('copy-link', HTMLButtonElement),
+  byId('qr', HTMLCanvasElement),
+  byId('copy-notice', HTMLElement),
+  byId('embed-snippet', HTMLTextAreaElement),
+  byId('share', HTMLElement),
+);
+const roomName = () => roomInput.value.trim();
+
+/**
+ * Check the room name as it is typed, against the protocol's own rule: a name the server would refuse is said next
+ * to the field, keeps Start off, and gets no link, QR code or snippet.
+ */
+function checkRoom(): void {
+  const name = roomName();
+  roomValid = RoomName.safeParse(name).success;
+  roomInput.setAttribute('aria-invalid', String(!roomValid));
+  roomError.textContent = roomValid ? '' : name === '' ? 'Type a room name.' : 'A room name is 1 to 64 letters (A–Z), digits, _ or -, with no spaces.';
+  startButton.disabled = signaling !== null || !ready || !roomValid;
+  if (roomValid) void share.show(name).catch(reportError);
+  else share.hide();
+}
 
 function show(state: PageState, text: string): void {
   setPageState(state);
   status.textContent = text;
   const onAir = state === 'starting' || state === 'live' || state === 'reconnecting';
-  startButton.disabled = onAir || !ready;
+  startButton.disabled = onAir || !ready || !roomValid;
   stopButton.disabled = !onAir;
   roomInput.disabled = onAir;
   chatToggle.disabled = state !== 'live';
@@ -64,7 +88,7 @@ function reportError(err: unknown): void {
 }
 
 function start(): void {
-  if (!ready || signaling) return;
+  if (!ready || !roomValid || signaling) return;
   const client = new SignalingClient(relayUrl(), { room: roomName(), role: 'broadcaster', ...joinToken() });
   const crowd = new Audience(client, () => media.stream, () => rtcConfig);
   if (adaptationEnabled) {
@@ -141,7 +165,7 @@ function stop(): void {
 byId('controls', HTMLFormElement).addEventListener('submit', (event) => event.preventDefault());
 startButton.addEventListener('click', start);
 stopButton.addEventListener('click', stop);
-roomInput.addEventListener('input', () => void share.show(roomName()).catch(reportError));
+roomInput.addEventListener('input', checkRoom);
 chatToggle.addEventListener('change', () => signaling?.send({ type: 'chatSettings', enabled: chatToggle.checked }));
 const openSource = setUpControls(media, roomName, reportError);
 
@@ -156,7 +180,7 @@ window.onair = {
 };
 
 roomInput.value = roomFromQuery();
-void share.show(roomName()).catch(reportError);
+checkRoom();
 preview.srcObject = media.stream;
 panel.clear();
 show('idle', 'Starting the camera…');

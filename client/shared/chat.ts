@@ -2,7 +2,7 @@
  * The room chat on both pages: the log (rendered as text, never HTML), the send form with a display name chosen on
  * the page (kept in `localStorage`), and the room's on/off state. The server stamps who sent what and when.
  */
-import { LIMITS, type ServerMessageOf } from '../../protocol/messages.ts';
+import { LIMITS, type ServerMessage, type ServerMessageOf } from '../../protocol/messages.ts';
 import { byId } from './dom.ts';
 import type { SignalingClient } from './signaling.ts';
 
@@ -52,26 +52,43 @@ export class ChatPanel {
     this.update();
   }
 
-  /** Use `signaling` (a page's current relay connection) until {@link detach}. */
-  attach(signaling: SignalingClient): void {
+  /**
+   * Use `signaling` (a page's current relay connection) until {@link detach}.
+   *
+   * @param earlier for a panel set up after the page joined: that it has joined, and the messages that arrived before
+   *                (replayed in order, as if they arrived now)
+   */
+  attach(signaling: SignalingClient, earlier: { joined: boolean; messages: readonly ServerMessage[] } = { joined: false, messages: [] }): void {
     this.detach();
     this.signaling = signaling;
+    const onJoined = () => {
+      this.connected = true;
+      this.update();
+    };
+    const onHistory = (m: ServerMessageOf<'chatHistory'>) => {
+      this.el.log.replaceChildren();
+      for (const entry of m.messages) this.append(entry);
+      this.setEnabled(m.enabled);
+    };
+    const onChat = (m: ServerMessageOf<'chat'>) => this.append(m);
+    const onSettings = (m: ServerMessageOf<'chatSettings'>) => this.setEnabled(m.enabled);
+    const onError = (m: ServerMessageOf<'error'>) => {
+      if (m.code === 'chat_rate_limited' || m.code === 'chat_disabled') this.el.notice.textContent = m.message;
+    };
     this.unsubscribe = [
-      signaling.on('joined', () => {
-        this.connected = true;
-        this.update();
-      }),
-      signaling.on('chatHistory', (m) => {
-        this.el.log.replaceChildren();
-        for (const entry of m.messages) this.append(entry);
-        this.setEnabled(m.enabled);
-      }),
-      signaling.on('chat', (m) => this.append(m)),
-      signaling.on('chatSettings', (m) => this.setEnabled(m.enabled)),
-      signaling.on('error', (m) => {
-        if (m.code === 'chat_rate_limited' || m.code === 'chat_disabled') this.el.notice.textContent = m.message;
-      }),
+      signaling.on('joined', onJoined),
+      signaling.on('chatHistory', onHistory),
+      signaling.on('chat', onChat),
+      signaling.on('chatSettings', onSettings),
+      signaling.on('error', onError),
     ];
+    if (earlier.joined) onJoined();
+    for (const m of earlier.messages) {
+      if (m.type === 'chatHistory') onHistory(m);
+      else if (m.type === 'chat') onChat(m);
+      else if (m.type === 'chatSettings') onSettings(m);
+      else if (m.type === 'error') onError(m);
+    }
   }
 
   /** Stop using the relay connection (the page stopped it); the log stays. */

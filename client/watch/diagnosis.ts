@@ -5,9 +5,6 @@
  */
 import type { CandidateType } from '../shared/stats.ts';
 
-/** How long the page waits for a connection before it explains, ms. */
-export const DIAGNOSE_AFTER_MS = 5000;
-
 /** What the diagnosis looks at. */
 export interface DiagnosisInput {
   /** The server gave STUN / TURN URLs in `joined.iceServers`. */

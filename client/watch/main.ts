@@ -1,45 +1,46 @@
 /**
- * The watcher page (`/watch?room=…`): joins the room as a watcher, plays the broadcast muted (browsers block
- * unmuted autoplay) with Unmute, Fullscreen and Picture-in-picture buttons, a stats overlay and the room chat, and
- * shows where things stand: waiting, connecting, live, ended, refused. When no connection forms within a few
- * seconds it says why in words. When the broadcast ends and starts again, or the relay connection drops, it
- * reconnects by itself.
+ * The watcher page (`/watch?room=…`): joins the room as a watcher (`session.ts`), plays the broadcast muted
+ * (browsers block unmuted autoplay) with Unmute, Fullscreen and Picture-in-picture buttons, a stats overlay and the
+ * room chat, and says over the player, in one sentence per state, where things stand: waiting, connecting, live,
+ * ended, refused. When no connection forms within a few seconds it says why in words. When the broadcast ends and
+ * starts again, or the relay connection drops, it reconnects by itself.
+ *
+ * The critical path is kept short: before `join` leaves, only what the join needs runs (relay connection, peer
+ * connection, player); the chat and stats overlay (`deferred.ts`) and the connectivity diagnosis (`diagnosis.ts`) are
+ * imported with `import()` and set up after the first frame, when the page settles without one, or when the viewer
+ * reaches for them (the build keeps them in this page's one file; see scripts/build-client.ts).
  */
-import { rtcConfiguration } from '../shared/candidates.ts';
-import { ChatPanel, pageChatElements } from '../shared/chat.ts';
+import type { ServerMessage } from '../../protocol/messages.ts';
 import { byId, roomFromQuery, setPageState } from '../shared/dom.ts';
-import { relayUrl, SignalingClient } from '../shared/signaling.ts';
-import { joinToken } from '../shared/token.ts';
-import { JoinTimings } from './timings.ts';
-import { DIAGNOSE_AFTER_MS, diagnose, inspect } from './diagnosis.ts';
-import { refusalText, waitingText } from './messages.ts';
-import { StatsOverlay } from './overlay.ts';
+import type { Deferred } from './deferred.ts';
+import { stateText, type WatchState } from './messages.ts';
 import { setUpPlayer } from './player.ts';
-import { Viewer } from './viewer.ts';
+import { watchSession } from './session.ts';
+import { JoinTimings } from './timings.ts';
 
 const timings = new JoinTimings();
 timings.mark('scriptStart');
 
+/** How long the page waits for a connection before it explains what is in the way, ms. */
+const DIAGNOSE_AFTER_MS = 5000;
+
 const video = byId('video', HTMLVideoElement);
 const status = byId('status', HTMLElement);
-const roomLabel = byId('room-name', HTMLElement);
-const viewers = byId('viewers', HTMLOutputElement);
 const diagnosis = byId('diagnosis', HTMLElement);
-
-type WatchState = 'connecting-relay' | 'waiting' | 'connecting' | 'live' | 'ended' | 'reconnecting' | 'full' | 'error';
-
-const STATUS_TEXT: Record<WatchState, string> = {
-  'connecting-relay': 'Connecting to the server…',
-  waiting: 'Waiting for the broadcast',
-  connecting: 'Connecting',
-  live: 'Live',
-  ended: 'Broadcast ended',
-  reconnecting: 'Connection lost, reconnecting…',
-  full: 'This room is full',
-  error: 'Error',
-};
+const chatForm = byId('chat-form', HTMLFormElement);
+const statsButton = byId('stats', HTMLButtonElement);
+const room = roomFromQuery();
+byId('room-name', HTMLElement).textContent = room;
 
 let diagnoseTimer: ReturnType<typeof setTimeout> | null = null;
+let deferred: Promise<Deferred> | null = null;
+let loaded: Deferred | null = null;
+const session = watchSession(room, video, timings, show);
+const { signaling, viewer } = session;
+// Connect first: everything below only adds listeners and wires buttons, and no message can arrive before this
+// script has run to its end (the socket's events are tasks of their own).
+show('connecting-relay');
+session.start();
 
 /** Show a note under the video (`problem`: a warning rather than information); null hides it. */
 function note(text: string | null, code = '', problem = false): void {
@@ -49,39 +50,56 @@ function note(text: string | null, code = '', problem = false): void {
   diagnosis.classList.toggle('problem', problem);
 }
 
-function show(state: WatchState, detail?: string): void {
+function show(state: WatchState, refusal?: string): void {
   setPageState(state);
-  status.textContent = detail ? `${STATUS_TEXT[state]}: ${detail}` : STATUS_TEXT[state];
-  if (state !== 'connecting' && diagnoseTimer) {
-    clearTimeout(diagnoseTimer);
-    diagnoseTimer = null;
-  }
-  if (state !== 'connecting' && state !== 'live') note(state === 'waiting' ? waitingText(room) : null, state);
+  status.textContent = stateText(state, room, refusal);
+  if (diagnoseTimer) clearTimeout(diagnoseTimer);
+  diagnoseTimer = null;
+  if (state === 'connecting') diagnoseLater();
+  else if (state === 'live') void notePath().catch(() => {});
+  else note(null, state);
+  if (state === 'reconnecting') loaded?.chat.disconnected();
+  if (state !== 'connecting-relay' && state !== 'connecting' && state !== 'reconnecting') void loadDeferred();
 }
 
-const room = roomFromQuery();
-roomLabel.textContent = room;
-let rtcConfig: RTCConfiguration = {};
-// The fast join: a live broadcaster is asked for its offer by our `join` itself (docs/protocol.md).
-const signaling = new SignalingClient(relayUrl(), { room, role: 'watcher', getBroadcast: true, ...joinToken() });
-signaling.onOpen(() => timings.mark('wsOpen'));
-const viewer = new Viewer(signaling, () => rtcConfig, (stream) => {
-  if (video.srcObject !== stream) video.srcObject = stream;
-});
-const chat = new ChatPanel(pageChatElements());
-chat.attach(signaling);
-new StatsOverlay(byId('overlay', HTMLDListElement), byId('stats', HTMLButtonElement), () => viewer.peerConnection, () =>
-  viewer.viaMediaServer ? 'via media server' : 'peer to peer',
-);
-setUpPlayer(video, { unmute: byId('unmute', HTMLButtonElement), fullscreen: byId('fullscreen', HTMLButtonElement), pip: byId('pip', HTMLButtonElement) });
+// Until `deferred.ts` is set up: keep the chat messages that arrive, and hold a chat form sent meanwhile.
+const early: ServerMessage[] = [];
+const keep = (m: ServerMessage) => void early.push(m);
+const stopKeeping = [signaling.on('chatHistory', keep), signaling.on('chat', keep), signaling.on('chatSettings', keep), signaling.on('error', keep)];
+let heldSubmit = false;
+const holdSubmit = (event: SubmitEvent) => {
+  event.preventDefault();
+  heldSubmit = true;
+};
+const statsEarly = () => void loadDeferred().then((d) => d.overlay.toggle(true));
+chatForm.addEventListener('submit', holdSubmit);
+chatForm.addEventListener('focusin', () => void loadDeferred(), { once: true });
+statsButton.addEventListener('click', statsEarly);
+
+/** Load the chat and stats overlay once (see `deferred.ts`). */
+function loadDeferred(): Promise<Deferred> {
+  deferred ??= import('./deferred.ts').then(({ setUpDeferred }) => {
+    for (const off of stopKeeping) off();
+    statsButton.removeEventListener('click', statsEarly);
+    loaded = setUpDeferred(signaling, { joined: session.joined(), messages: early.splice(0) }, () => viewer.peerConnection, () =>
+      viewer.viaMediaServer ? 'via media server' : 'peer to peer',
+    );
+    chatForm.removeEventListener('submit', holdSubmit);
+    if (heldSubmit) chatForm.requestSubmit();
+    return loaded;
+  });
+  return deferred;
+}
+
+const diagnosisModule = () => import('./diagnosis.ts');
 
 /** While connecting, explain after {@link DIAGNOSE_AFTER_MS} and then every second what is in the way. */
 function diagnoseLater(delay = DIAGNOSE_AFTER_MS): void {
-  if (diagnoseTimer) clearTimeout(diagnoseTimer);
   diagnoseTimer = setTimeout(async () => {
     diagnoseTimer = null;
     if (document.body.dataset.state !== 'connecting') return;
-    const found = diagnose(await inspect(viewer.peerConnection, rtcConfig));
+    const { diagnose, inspect } = await diagnosisModule();
+    const found = diagnose(await inspect(viewer.peerConnection, session.rtcConfig()));
     if (document.body.dataset.state !== 'connecting') return;
     note(found.text, found.code, found.problem);
     diagnoseLater(1000);
@@ -90,68 +108,16 @@ function diagnoseLater(delay = DIAGNOSE_AFTER_MS): void {
 
 /** Once playing, say whether the media is relayed (TURN) or direct. */
 async function notePath(): Promise<void> {
-  const found = diagnose(await inspect(viewer.peerConnection, rtcConfig));
+  const { diagnose, inspect } = await diagnosisModule();
+  const found = diagnose(await inspect(viewer.peerConnection, session.rtcConfig()));
   if (document.body.dataset.state !== 'live') return;
   if (found.code === 'relayed') note(found.text, found.code);
   else note(null, found.code);
 }
 
-function request(broadcasterId: string): void {
-  video.srcObject = null;
-  viewer.request(broadcasterId);
-  show('connecting');
-  diagnoseLater();
-}
-
-signaling.on('joined', (joined) => {
-  timings.mark('joined');
-  rtcConfig = rtcConfiguration(joined);
-  viewer.close();
-  if (joined.broadcaster) {
-    video.srcObject = null;
-    viewer.expect(joined.broadcaster);
-    show('connecting');
-    diagnoseLater();
-  } else show('waiting');
-});
-signaling.on('broadcastAvailable', (m) => request(m.from));
-signaling.on('offer', (m) => {
-  timings.mark('offer');
-  const before = viewer.peerConnection;
-  void viewer.onOffer(m).catch((err: unknown) => show('error', String(err)));
-  const pc = viewer.peerConnection; // created synchronously by onOffer when the offer is taken
-  if (pc && pc !== before) timings.watch(pc);
-});
-signaling.on('iceOfferCandidate', (m) => viewer.onCandidate(m));
-// The media server was lost and the mesh is full: say so in words; its offer comes when it is back.
-signaling.on('mediaPath', (m) => {
-  if (m.path === 'reconnecting') show('reconnecting', 'the media server is restarting, the picture will be back');
-});
+const viewers = byId('viewers', HTMLOutputElement);
 signaling.on('viewerCount', (m) => (viewers.value = String(m.count)));
-signaling.on('broadcastEnded', () => {
-  viewer.close();
-  video.srcObject = null;
-  show('ended');
-});
-signaling.onState((state, error) => {
-  if (state === 'reconnecting') {
-    chat.disconnected();
-    show('reconnecting');
-  }
-  if (state === 'closed' && error) {
-    document.body.dataset.error = error.code;
-    show(error.code === 'room_full' ? 'full' : 'error', refusalText(error.code, room, error.message));
-  }
-});
-
-video.addEventListener('playing', () => {
-  // Time to first frame, in ms since navigation started (the page's time origin), for diagnostics and the tests.
-  const now = performance.now();
-  document.body.dataset.firstFrameMs ??= String(Math.round(now));
-  timings.mark('firstFrame', now);
-  show('live');
-  void notePath().catch(() => {});
-});
+setUpPlayer(video, { unmute: byId('unmute', HTMLButtonElement), fullscreen: byId('fullscreen', HTMLButtonElement), pip: byId('pip', HTMLButtonElement) });
 
 /**
  * A read-only handle for diagnostics, tests and the bench: the current peer connection, the join's milestones, the
@@ -163,6 +129,3 @@ window.onair = {
   viaMediaServer: () => viewer.viaMediaServer,
   pathEvents: () => [...viewer.events],
 };
-
-show('connecting-relay');
-signaling.start();

@@ -1,6 +1,10 @@
 /**
- * What the watcher page says when the server refuses it or the broadcast ends, by error code.
+ * What the watcher page says: one sentence (or two) per state of the page, saying what is happening and what happens
+ * next, and plain-language text for a refusal, by error code.
  */
+
+/** The states of the watch page (and of the embeddable player), as `body[data-state]`. */
+export type WatchState = 'connecting-relay' | 'waiting' | 'connecting' | 'live' | 'ended' | 'reconnecting' | 'media-reconnecting' | 'full' | 'error';
 
 /** Plain-language text for a refusal with `code`; `room` is the room name from the link. */
 export function refusalText(code: string, room: string, serverMessage: string): string {
@@ -20,5 +24,31 @@ export function refusalText(code: string, room: string, serverMessage: string): 
 
 /** What the page says while no broadcaster is live in the room. */
 export function waitingText(room: string): string {
-  return `nothing is live in room “${room}” yet; this page starts playing as soon as it is (check the room name in the link if you expected a broadcast)`;
+  return `Nothing is live in room “${room}” yet. This page starts playing as soon as it is (check the room name in the link if you expected a broadcast).`;
+}
+
+/**
+ * The sentence for `state` in `room`; `refusal` is {@link refusalText} for `full` and `error`.
+ * Live says only "Live": the picture speaks for itself (screen readers hear the word).
+ */
+export function stateText(state: WatchState, room: string, refusal = ''): string {
+  switch (state) {
+    case 'connecting-relay':
+      return 'Connecting to the server… The broadcast plays here as soon as the connection is made.';
+    case 'waiting':
+      return waitingText(room);
+    case 'connecting':
+      return 'Connecting to the broadcast… It starts playing in a moment.';
+    case 'live':
+      return 'Live';
+    case 'ended':
+      return 'The broadcast has ended. This page plays it again if the broadcaster comes back.';
+    case 'reconnecting':
+      return 'The connection to the server was lost. Reconnecting… The broadcast resumes by itself.';
+    case 'media-reconnecting':
+      return 'The media server is restarting. Reconnecting to it… The picture comes back by itself.';
+    case 'full':
+    case 'error':
+      return refusal || 'Something went wrong. Reload the page to try again.';
+  }
 }

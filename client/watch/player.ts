@@ -8,12 +8,12 @@ interface WebkitVideo extends HTMLVideoElement {
   webkitEnterFullscreen?: () => void;
 }
 
-export function setUpPlayer(video: HTMLVideoElement, buttons: { unmute: HTMLButtonElement; fullscreen: HTMLButtonElement; pip: HTMLButtonElement }): void {
+/** Wire the buttons to `video`; `pip` is optional (the embeddable player has none). */
+export function setUpPlayer(video: HTMLVideoElement, buttons: { unmute: HTMLButtonElement; fullscreen: HTMLButtonElement; pip?: HTMLButtonElement }): void {
   const { unmute, fullscreen, pip } = buttons;
   unmute.addEventListener('click', () => {
     video.muted = !video.muted;
     unmute.textContent = video.muted ? 'Unmute' : 'Mute';
-    unmute.setAttribute('aria-pressed', String(!video.muted));
     if (!video.muted) void video.play().catch(() => {});
   });
 
@@ -28,6 +28,7 @@ export function setUpPlayer(video: HTMLVideoElement, buttons: { unmute: HTMLButt
     fullscreen.textContent = document.fullscreenElement ? 'Exit fullscreen' : 'Fullscreen';
   });
 
+  if (!pip) return;
   pip.disabled = !document.pictureInPictureEnabled;
   pip.addEventListener('click', () => {
     if (document.pictureInPictureElement) void document.exitPictureInPicture();

@@ -33,7 +33,7 @@ t.test('a late joiner plays, and its timings name every step in order', async (t
   await t.test('the next watcher is told the room is full', async (t) => {
     const refused = await openWatcher(chromium.browser, server.httpUrl, 'join');
     await waitForState(refused, 'full');
-    t.match(await refused.$eval('#status', (el) => el.textContent), /room is full/);
+    t.match(await refused.$eval('#status', (el) => el.textContent), /^Room “join” is full/);
     t.equal(await refused.evaluate(() => (window.onair as { peerConnection(): RTCPeerConnection | null }).peerConnection()), null, 'no peer connection');
     await refused.close();
   });

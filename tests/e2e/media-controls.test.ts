@@ -112,7 +112,8 @@ t.test('mute camera and microphone disable the tracks every sender carries', asy
     (window.onair as { peerConnections(): RTCPeerConnection[] }).peerConnections().flatMap((pc) => pc.getSenders().map((s) => s.track?.enabled)),
   );
   t.same(enabled, [false, false], 'audio and video senders carry disabled tracks');
-  t.equal(await broadcaster.$eval('#mute-camera', (b) => b.getAttribute('aria-pressed')), 'true');
+  t.equal(await broadcaster.$eval('#mute-camera', (b) => b.textContent), 'Unmute camera', 'the label says what a press does');
+  t.equal(await broadcaster.$eval('#mute-camera', (b) => b.getAttribute('aria-pressed')), null, 'and nothing else (a screen reader would hear "Unmute camera, pressed")');
   await clickButton(broadcaster, 'Unmute camera');
   await clickButton(broadcaster, 'Unmute microphone');
   const again = await broadcaster.evaluate(() =>

@@ -148,8 +148,8 @@ if (skip) {
       const frames = await waitForFramesAbove(page, 0);
       t.pass(`watcher ${i} is back on the mesh and decodes (${frames} frames)`);
     }
-    await waitForState(watchers[2]!, 'reconnecting');
-    t.match(await watchers[2]!.$eval('#status', (el) => el.textContent), /reconnecting.*media server/i, 'the third says so in words');
+    await waitForState(watchers[2]!, 'media-reconnecting');
+    t.match(await watchers[2]!.$eval('#status', (el) => el.textContent), /media server is restarting/i, 'the third says so in words');
     for (const [i, page] of watchers.entries()) {
       await waitVia(page, true);
       await waitForFramesAbove(page, 0);

@@ -61,7 +61,7 @@ t.test('a wrong room name, and the waiting hint', async (t) => {
 
   const early = await openWatcher(chromium.browser, server.httpUrl, 'later');
   await waitForState(early, 'waiting');
-  t.match(await diagnosis(early, 'waiting'), /nothing is live in room “later” yet/);
+  t.match(await early.$eval('#status', (el) => el.textContent), /^Nothing is live in room “later” yet\. This page starts playing/);
   await early.close();
 });
 

@@ -38,5 +38,5 @@ t.test('/status is the status page', async (t) => {
   const response = await fetch(`${server.httpUrl}/status`);
   t.equal(response.status, 200);
   t.match(response.headers.get('content-type'), /^text\/html/);
-  t.match(await response.text(), /<script type="module" src="\/status.js">/);
+  t.match(await response.text(), /<script type="module" src="\/assets\/status-[A-Z0-9]+\.js">/);
 });

@@ -4,13 +4,15 @@
  * in Chromium by `tests/e2e/chaos.test.ts`.
  */
 import t from 'tap';
+import { pageAssets } from '../helpers/assets.ts';
 import { startServer } from '../helpers/server.ts';
 
 const server = await startServer();
 t.teardown(() => server.close());
 
 t.test('both pages and their bundles carry the security headers', async (t) => {
-  for (const path of ['/', '/watch', '/broadcast.js', '/styles.css']) {
+  const { script, stylesheet } = await pageAssets(`${server.httpUrl}/`);
+  for (const path of ['/', '/watch', script, stylesheet]) {
     const res = await fetch(`${server.httpUrl}${path}`);
     t.equal(res.status, 200, path);
     const csp = res.headers.get('content-security-policy') ?? '';
