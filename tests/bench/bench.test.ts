@@ -1,27 +1,15 @@
 /**
- * `npm run bench -- --quick` end to end, into a temporary directory: every part runs against real servers, a real
+ * `npm run bench -- --quick` end to end, into a temporary directory: every part but the audience (its own file,
+ * `audience.test.ts`, for time) runs against real servers, a real
  * Chromium broadcaster and real watchers, and the report files come out well-formed. No figure is checked against a
  * speed: CI machines are noisy; the report says how fast, the test says that it is produced.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import type { BenchResults } from '../../scripts/bench/results.ts';
-
-const entry = new URL('../../scripts/bench.ts', import.meta.url).pathname;
-
-function bench(args: string[]): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // Already inside the test's loopback-only namespace (or on the host's loopback): no namespace of its own.
-    const child = spawn(process.execPath, ['--import=tsx', entry, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ONAIR_BENCH_NETNS: '0' } });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stderr }));
-  });
-}
+import { bench } from '../helpers/bench-run.ts';
 
 t.test('a bad command line exits 2 and names the problem', async (t) => {
   const run = await bench(['--parts', 'relay,warp']);
@@ -33,7 +21,7 @@ t.test('a bad command line exits 2 and names the problem', async (t) => {
 t.test('--quick writes RESULTS.md, results.json and the charts', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'onair-bench-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const run = await bench(['--quick', '--out-dir', dir]);
+  const run = await bench(['--quick', '--parts', 'relay,memory,join-storm,ttff,mesh', '--out-dir', dir]);
   t.equal(run.status, 0, run.stderr);
 
   const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as BenchResults;
