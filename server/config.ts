@@ -70,6 +70,9 @@ const EnvSchema = z
     MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     MESSAGE_RATE_PER_S: z.coerce.number().positive().max(1e9).default(50),
     MESSAGE_BURST: z.coerce.number().int().min(1).max(1e9).default(200),
+    RESUME_SECRET: z.string().min(32, 'use at least 32 characters (HS256 key)').optional(),
+    RESUME_SECRET_FILE: z.string().min(1).default('.onair-resume-secret'),
+    REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'a URL like redis://127.0.0.1:6379 (or rediss:// for TLS)').optional(),
   })
   .superRefine((env, ctx) => {
     const staticCreds = env.TURN_USERNAME !== undefined || env.TURN_CREDENTIAL !== undefined;
@@ -130,6 +133,14 @@ export interface Config {
    * per watcher in its room.
    */
   readonly messageRate: { readonly ratePerS: number; readonly burst: number };
+  /**
+   * The HS256 key of resume tokens (`server/auth/resume-token.ts`): `RESUME_SECRET`, or, when unset, the key kept in
+   * `file` (generated there on first start), so tokens stay valid across restarts. Every node of a cluster needs the
+   * same key: set `RESUME_SECRET` on each.
+   */
+  readonly resume: { readonly secret: string | null; readonly file: string };
+  /** Redis (`redis://…`) shared by the nodes of a cluster; null: one node, everything in this process. */
+  readonly redisUrl: string | null;
 }
 
 /** Thrown by {@link loadConfig} when a variable is invalid; `variable` names it. */
@@ -204,5 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsAllow: Object.freeze(e.METRICS_ALLOW),
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     messageRate: Object.freeze({ ratePerS: e.MESSAGE_RATE_PER_S, burst: e.MESSAGE_BURST }),
+    resume: Object.freeze({ secret: e.RESUME_SECRET ?? null, file: e.RESUME_SECRET_FILE }),
+    redisUrl: e.REDIS_URL ?? null,
   });
 }
