@@ -10,7 +10,7 @@
  * `resume-key.ts`).
  */
 import { errors, jwtVerify, SignJWT } from 'jose';
-import type { Role } from '../protocol/messages.ts';
+import type { Role } from '../../protocol/messages.ts';
 
 /** What a resume token restores. */
 export interface ResumeClaims {
