@@ -25,6 +25,9 @@ export const ERRORS = {
   broadcaster_replaced: { message: 'Another broadcaster took over this room.', close: 1008 },
   chat_disabled: { message: 'The broadcaster has turned chat off in this room.', close: null },
   chat_rate_limited: { message: 'Too many chat messages; wait a moment.', close: null },
+  resume_invalid: { message: 'This resume token is not valid here (forged, or for another room or role); join afresh.', close: null },
+  resume_expired: { message: 'This resume token has expired; join afresh.', close: null },
+  resumed_elsewhere: { message: 'This connection was resumed by another one.', close: 1008 },
 } as const satisfies Record<string, { message: string; close: number | null }>;
 
 /** A stable error code from {@link ERRORS}. */
@@ -54,6 +57,7 @@ export const CLOSE_NO_RETRY: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'unauthorized',
   'broadcaster_replaced',
   'room_full',
+  'resumed_elsewhere',
 ]);
 
 /**

@@ -14,7 +14,13 @@ import { Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { CLOSE } from '../protocol/errors.ts';
 import { pages } from './pages.ts';
+import { loadResumeKey } from './auth/resume-key.ts';
+import { RESUME_TTL_S } from './auth/resume-token.ts';
+import type { Bus } from './bus/bus.ts';
 import { LocalBus } from './bus/local-bus.ts';
+import { Cluster } from './cluster/cluster.ts';
+import { ClusterLocalSide } from './cluster/local-side.ts';
+import { RedisBus } from './cluster/redis-bus.ts';
 import { MeshMediaPath } from './media/mesh.ts';
 import { relayHandlers } from './relay-handlers.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -48,6 +54,10 @@ export interface BuildOptions {
   rateLimits?: RateLimits;
   /** Send-buffer bytes above which a client that does not read is dropped (default `MAX_BUFFERED_BYTES`, 1 MiB). */
   maxBufferedBytes?: number;
+  /** Lifetime of resume tokens, s (default `RESUME_TTL_S`, 60). */
+  resumeTtlS?: number;
+  /** With `REDIS_URL`: the cluster's heartbeat and entry TTL, ms (defaults in `server/cluster/cluster.ts`). */
+  cluster?: { heartbeatMs?: number; ttlMs?: number };
 }
 
 /**
@@ -67,19 +77,27 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     // never sent a request would otherwise hold the shutdown open (WebSockets get their 1001 in preClose).
     forceCloseConnections: true,
   });
-  const rooms = new Rooms(config.maxViewers);
+  // Where peers live (this process, or a cluster of nodes sharing Redis) and how media flows (the mesh).
+  const cluster = config.redisUrl ? new Cluster(config.redisUrl, app.log, opts.cluster) : null;
+  const rooms = new Rooms(config.maxViewers, cluster, config.broadcasterTakeover === 'takeover');
   const metrics = new Metrics(rooms, () => app.websocketServer?.clients.size ?? 0);
-  // Where peers live (this process) and how media flows (the mesh): the seams a Redis bus and an SFU plug into.
-  const bus = new LocalBus(rooms);
+  const redisBus = cluster ? new RedisBus(rooms, cluster) : null;
+  const bus: Bus = redisBus ?? new LocalBus(rooms);
   const relay: Relay = {
     config,
     rooms,
     bus,
     media: new MeshMediaPath(bus),
-    viewerCounts: new ViewerCounts(bus, (room) => rooms.get(room)?.watcherCount),
+    // Each node tells its own peers the room's viewer count (the cluster's, read from its mirror).
+    viewerCounts: new ViewerCounts(redisBus?.local ?? bus, (room) => rooms.get(room)?.watcherCount),
     handlers: relayHandlers(),
     counters: metrics,
+    resume: { key: loadResumeKey(config), ttlS: opts.resumeTtlS ?? RESUME_TTL_S },
   };
+  if (cluster && redisBus) {
+    cluster.attach(new ClusterLocalSide(relay, redisBus));
+    app.addHook('onClose', async () => cluster.close());
+  }
   await registerHealth(app, config);
   await securityHeaders(app);
 
@@ -114,6 +132,6 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   });
 
   await pages(app, { root: PUBLIC_DIR, config });
-  await app.register(opsRoutes, { config, rooms, metrics });
+  await app.register(opsRoutes, { config, rooms, metrics, cluster });
   return app;
 }

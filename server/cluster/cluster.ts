@@ -14,6 +14,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Role } from '../../protocol/messages.ts';
+import type { Elsewhere } from '../signaling/elsewhere.ts';
 import { nodeChannel, RedisLink, roomChannel, type MemberRecord, type MemberValue, type NodeRooms } from './redis-link.ts';
 import { RoomMirror, type RoomEvent } from './room-mirror.ts';
 
@@ -60,7 +62,7 @@ export interface ClusterOptions {
   ttlMs?: number;
 }
 
-export class Cluster {
+export class Cluster implements Elsewhere {
   /** This node's id: random per process, so a restarted node is a new node and the old one's entries expire. */
   readonly node = randomBytes(9).toString('base64url');
   private readonly link: RedisLink;
@@ -159,6 +161,26 @@ export class Cluster {
     const event: RoomEvent = { k: 'left', n: this.node, id };
     this.swallow(this.link.removeMember(room, this.node, id, JSON.stringify(event)));
   }
+
+  // ---- Elsewhere: what the rooms tell the cluster, and read from it ------------------------------------------------
+
+  members(room: string): RoomMirror | undefined {
+    return this.mirrors.get(room);
+  }
+
+  joined(room: string, id: string, role: Role, live: boolean): void {
+    this.announce(room, id, role === 'watcher' ? 'watcher' : live ? 'broadcaster live' : 'broadcaster');
+  }
+
+  left(room: string, id: string): void {
+    this.withdraw(room, id);
+  }
+
+  emptied(room: string): void {
+    this.leave(room);
+  }
+
+  // ---- Delivery --------------------------------------------------------------------------------------------------
 
   /** Send `frame` to peer `id` of `room`, held by `node`. */
   toNode(node: string, room: string, id: string, frame: string): void {

@@ -97,6 +97,15 @@ export class Metrics {
       },
     });
     new Gauge({
+      name: 'onair_room_cluster_watchers',
+      help: `Watchers per room on every node of the cluster, for the rooms this node serves (equal to onair_room_watchers with one node).`,
+      labelNames: ['room'],
+      registers,
+      collect() {
+        setPerRoom(this, rooms.snapshots(), (room) => room.watchers + room.watchersElsewhere, 'sum');
+      },
+    });
+    new Gauge({
       name: 'onair_room_delivered_bitrate_kbps',
       help: 'Video bitrate the broadcaster sends to its connected watchers, summed, kbit/s (from its getStats() reports).',
       labelNames: ['room'],

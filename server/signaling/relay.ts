@@ -31,5 +31,7 @@ export interface Relay {
   media: MediaPath;
   viewerCounts: ViewerCounts;
   handlers: HandlerRegistry;
+  /** Resume tokens: the HS256 key (`server/auth/resume-key.ts`) and their lifetime, s. */
+  resume: { key: Uint8Array; ttlS: number };
   counters?: RelayCounters | undefined;
 }

@@ -10,9 +10,10 @@ import type { ClientMessage, ClientMessageType } from '../../protocol/messages.t
 import { admit } from './admission.ts';
 import { ConnectionGuards, screenFrame, type GuardOptions } from './guards.ts';
 import { dispatch } from './handlers.ts';
-import { join, leave } from './join.ts';
+import { leave } from './join.ts';
 import { Peer } from './peer.ts';
 import type { Relay } from './relay.ts';
+import { enter, ResumeRefresh } from './resume.ts';
 
 /** Options of the relay route. */
 export interface RelayOptions extends GuardOptions {
@@ -37,7 +38,7 @@ function watchersOf(relay: Relay, peer: Peer): number {
 function onMessage(relay: Relay, peer: Peer, message: ClientMessage, from: ClientOrigin, joined: () => void): ClientMessageType | null {
   if (message.type === 'join') {
     if (peer.phase !== 'new') peer.fail('already_joined');
-    else admit(peer, message, from, relay.config, () => join(relay, peer, message) && joined());
+    else admit(peer, message, from, relay.config, () => enter(relay, peer, message, joined));
     return null;
   }
   const room = peer.roomName === null ? undefined : relay.rooms.get(peer.roomName);
@@ -56,6 +57,9 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
   const { relay } = opts;
   const guards = new ConnectionGuards(opts);
   guards.start(app);
+  const refresh = new ResumeRefresh(relay);
+  refresh.start();
+  app.addHook('onClose', async () => refresh.stop());
 
   // No security headers here (`helmet: false`): `ws` writes the 101 handshake itself, so helmet's headers never left
   // with it; building them cost CPU on every join and stayed in memory with each connection.
