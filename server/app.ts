@@ -15,7 +15,7 @@ import { opsRoutes } from './ops/routes.ts';
 import { CLOSE } from '../protocol/errors.ts';
 import { pages } from './pages.ts';
 import { loadResumeKey } from './auth/resume-key.ts';
-import { RESUME_TTL_S } from './auth/resume-token.ts';
+import { RESUME_GRACE_MS, RESUME_TTL_S } from './auth/resume-token.ts';
 import type { Bus } from './bus/bus.ts';
 import { LocalBus } from './bus/local-bus.ts';
 import { Cluster } from './cluster/cluster.ts';
@@ -56,6 +56,8 @@ export interface BuildOptions {
   maxBufferedBytes?: number;
   /** Lifetime of resume tokens, s (default `RESUME_TTL_S`, 60). */
   resumeTtlS?: number;
+  /** How long a peer whose connection was lost stays in its room, awaiting its resume, ms (default `RESUME_GRACE_MS`). */
+  resumeGraceMs?: number;
   /** With `REDIS_URL`: the cluster's heartbeat and entry TTL, ms (defaults in `server/cluster/cluster.ts`). */
   cluster?: { heartbeatMs?: number; ttlMs?: number };
 }
@@ -92,7 +94,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     viewerCounts: new ViewerCounts(redisBus?.local ?? bus, (room) => rooms.get(room)?.watcherCount),
     handlers: relayHandlers(),
     counters: metrics,
-    resume: { key: loadResumeKey(config), ttlS: opts.resumeTtlS ?? RESUME_TTL_S },
+    resume: { key: loadResumeKey(config), ttlS: opts.resumeTtlS ?? RESUME_TTL_S, graceMs: opts.resumeGraceMs ?? RESUME_GRACE_MS },
   };
   if (cluster && redisBus) {
     cluster.attach(new ClusterLocalSide(relay, redisBus));

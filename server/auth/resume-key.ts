@@ -24,13 +24,13 @@ export function loadResumeKey(config: Pick<Config, 'resume'>): Uint8Array {
   try {
     text = readFileSync(file, 'utf8').trim();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the resume key file ${file}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the resume key file ${file}: ${(err as Error).message}`, { cause: err });
     mkdirSync(dirname(file), { recursive: true });
     try {
       // `wx`: if another process created it meanwhile, read theirs instead.
       writeFileSync(file, `${randomBytes(MIN_KEY_BYTES).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
     } catch (created) {
-      if ((created as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot write the resume key file ${file}: ${(created as Error).message}`);
+      if ((created as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot write the resume key file ${file}: ${(created as Error).message}`, { cause: created });
     }
     text = readFileSync(file, 'utf8').trim();
   }

@@ -23,6 +23,12 @@ export interface ResumeClaims {
 /** Lifetime of a resume token, s: a page whose signalling is down for longer joins afresh. */
 export const RESUME_TTL_S = 60;
 
+/**
+ * How long a peer whose connection was lost stays in its room before the room is told it left, ms: the time a page
+ * has to resume without its peers closing their connections to it. Well under {@link RESUME_TTL_S}.
+ */
+export const RESUME_GRACE_MS = 10_000;
+
 /** The JWT audience of resume tokens. */
 const AUDIENCE = 'onair-resume';
 

@@ -7,7 +7,12 @@ import type { JoinMessage } from '../../protocol/messages.ts';
 import { iceServersFor } from '../ice/ice-servers.ts';
 import type { Peer } from './peer.ts';
 import type { Relay } from './relay.ts';
-import type { Session } from './resume.ts';
+
+/** What `joined` says about the identity. */
+export interface Session {
+  /** This `join` resumed an earlier connection's identity (`resume.ts`). */
+  resumed: boolean;
+}
 
 /**
  * A resumed peer's old connection on this node, if it is still here (its socket has not been seen to close yet):

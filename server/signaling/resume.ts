@@ -9,15 +9,9 @@
  */
 import type { JoinMessage } from '../../protocol/messages.ts';
 import { signResumeToken, verifyResumeToken } from '../auth/resume-token.ts';
-import { join } from './join.ts';
+import { join, type Session } from './join.ts';
 import type { Peer } from './peer.ts';
 import type { Relay } from './relay.ts';
-
-/** What `joined` says about the identity. */
-export interface Session {
-  /** This `join` resumed an earlier connection's identity. */
-  resumed: boolean;
-}
 
 const isOpen = (peer: Peer) => peer.socket.readyState === peer.socket.OPEN;
 

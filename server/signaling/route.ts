@@ -92,6 +92,14 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
     socket.on('close', (code) => {
       clearTimeout(joinTimer);
       release();
+      // A connection that ended with a close frame was closed on purpose: the peer has left. One lost without it
+      // (1006: the network, a crash, the heartbeat's terminate) may resume within the grace.
+      const { graceMs } = relay.resume;
+      if (peer.phase === 'joined' && code === 1006 && graceMs > 0) {
+        peer.log.info({ code, graceMs }, 'connection lost; the peer may resume');
+        setTimeout(() => leave(relay, peer), graceMs).unref();
+        return;
+      }
       leave(relay, peer);
       peer.log.info({ code }, 'left');
     });

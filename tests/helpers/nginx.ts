@@ -97,7 +97,7 @@ export async function startNginx(upstreams: readonly string[]): Promise<TestNgin
     await accepting(port, Promise.race([exited, failed]));
   } catch (err) {
     rmSync(prefix, { recursive: true, force: true });
-    throw new Error(`${(err as Error).message} (install nginx):\n${log.join('\n')}`);
+    throw new Error(`${(err as Error).message} (install nginx):\n${log.join('\n')}`, { cause: err });
   }
   return {
     httpUrl: `http://127.0.0.1:${port}`,

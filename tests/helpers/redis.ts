@@ -35,11 +35,11 @@ async function spawnRedis(port: number, dir: string, log: string[]): Promise<{ c
   await new Promise<void>((resolve, reject) => {
     child.once('error', (err) => reject(new Error(`cannot run redis-server (install redis-server): ${err.message}`)));
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${code} before it was ready:\n${log.join('\n')}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       log.push(line);
       if (line.includes('Ready to accept connections')) resolve();
     });
-    createInterface({ input: child.stderr! }).on('line', (line) => log.push(line));
+    createInterface({ input: child.stderr }).on('line', (line) => log.push(line));
   });
   return { child, exited };
 }
