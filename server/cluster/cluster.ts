@@ -67,6 +67,8 @@ export class Cluster implements Elsewhere {
   readonly node = randomBytes(9).toString('base64url');
   private readonly link: RedisLink;
   private readonly mirrors = new Map<string, RoomMirror>();
+  /** Rooms whose last local peer just left, to stop serving at the end of this turn of the event loop. */
+  private readonly leaving = new Set<string>();
   /** Rooms being entered: the subscription and first read in flight. */
   private readonly entering = new Map<string, Promise<RoomMirror>>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -116,6 +118,7 @@ export class Cluster implements Elsewhere {
    * yet) and the heartbeat fills it in later.
    */
   enter(room: string): Promise<RoomMirror> {
+    this.leaving.delete(room);
     const known = this.mirrors.get(room);
     if (known) return Promise.resolve(known);
     let pending = this.entering.get(room);
@@ -140,15 +143,23 @@ export class Cluster implements Elsewhere {
     return mirror;
   }
 
-  /** The last local peer of `room` left: stop serving it. */
+  /**
+   * The last local peer of `room` left: stop serving it, once what its leaving causes has gone out (the leave's
+   * `watcherLeft` or `broadcastEnded` still needs the mirror) and unless a peer joined it again meanwhile.
+   */
   leave(room: string): void {
-    if (!this.mirrors.delete(room)) return;
-    this.swallow(this.link.unsubscribe(roomChannel(room)));
-    this.swallow(this.link.dropRoom(room, this.node));
+    if (!this.mirrors.has(room)) return;
+    this.leaving.add(room);
+    setImmediate(() => {
+      if (!this.leaving.delete(room) || !this.mirrors.delete(room)) return;
+      this.swallow(this.link.unsubscribe(roomChannel(room)));
+      this.swallow(this.link.dropRoom(room, this.node));
+    });
   }
 
   /** A local peer joined `room`, resumed here or changed (a broadcaster went live). */
   announce(room: string, id: string, value: MemberValue): void {
+    this.leaving.delete(room);
     const mirror = this.mirrors.get(room);
     if (value === 'watcher') mirror?.localWatcher(id);
     else mirror?.localBroadcaster();
