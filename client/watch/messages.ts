@@ -44,7 +44,7 @@ export function stateText(state: WatchState, room: string, refusal = ''): string
     case 'ended':
       return 'The broadcast has ended. This page plays it again if the broadcaster comes back.';
     case 'reconnecting':
-      return 'The connection to the server was lost. Reconnecting… The broadcast resumes by itself.';
+      return 'The connection to the server was lost. Reconnecting… A broadcast already playing keeps playing.';
     case 'full':
     case 'error':
       return refusal || 'Something went wrong. Reload the page to try again.';

@@ -33,6 +33,15 @@ export class Viewer {
     return this.pc;
   }
 
+  /**
+   * True while the peer connection from broadcaster `id` (any broadcaster when omitted) is up or still forming: not
+   * failed or closed. Such a connection outlives a lost signalling connection and is kept across a resume.
+   */
+  isWorking(id?: string): boolean {
+    const state = this.pc?.connectionState;
+    return this.pc !== null && (id === undefined || id === this.broadcasterId) && state !== 'failed' && state !== 'closed';
+  }
+
   /** Ask broadcaster `id` for its broadcast. */
   request(id: string): void {
     this.close();
