@@ -34,12 +34,14 @@ export class Viewer {
   }
 
   /**
-   * True while the peer connection from broadcaster `id` (any broadcaster when omitted) is up or still forming: not
-   * failed or closed. Such a connection outlives a lost signalling connection and is kept across a resume.
+   * True while the peer connection from broadcaster `id` (any broadcaster when omitted) carries media: connected, or
+   * disconnected for a moment (ICE may recover, or the broadcaster restarts it). Such a connection outlives a lost
+   * signalling connection and is kept across a resume; one still negotiating is not (its answer or candidates may
+   * have been lost with the socket), and starts over.
    */
   isWorking(id?: string): boolean {
     const state = this.pc?.connectionState;
-    return this.pc !== null && (id === undefined || id === this.broadcasterId) && state !== 'failed' && state !== 'closed';
+    return (id === undefined || id === this.broadcasterId) && (state === 'connected' || state === 'disconnected');
   }
 
   /** Ask broadcaster `id` for its broadcast. */
