@@ -78,6 +78,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     // On close, destroy every HTTP connection, not only idle keep-alive ones: a browser's pre-opened connection that
     // never sent a request would otherwise hold the shutdown open (WebSockets get their 1001 in preClose).
     forceCloseConnections: true,
+    // Behind a reverse proxy (nginx, several nodes): `req.ip` is the client's, from X-Forwarded-For.
+    ...(config.trustProxy ? { trustProxy: [...config.trustProxy] } : {}),
   });
   // Where peers live (this process, or a cluster of nodes sharing Redis) and how media flows (the mesh).
   const cluster = config.redisUrl ? new Cluster(config.redisUrl, app.log, opts.cluster) : null;

@@ -72,6 +72,11 @@ const EnvSchema = z
     MESSAGE_BURST: z.coerce.number().int().min(1).max(1e9).default(200),
     RESUME_SECRET: z.string().min(32, 'use at least 32 characters (HS256 key)').optional(),
     RESUME_SECRET_FILE: z.string().min(1).default('.onair-resume-secret'),
+    TRUST_PROXY: z
+      .string()
+      .transform((s) => s.split(',').map((e) => e.trim()).filter(Boolean))
+      .pipe(z.array(z.string().refine((e) => e === 'loopback' || isAddressOrCidr(e), 'each entry: loopback, an IP address or a CIDR like 10.0.0.0/8')).min(1).max(64))
+      .optional(),
     REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'a URL like redis://127.0.0.1:6379 (or rediss:// for TLS)').optional(),
   })
   .superRefine((env, ctx) => {
@@ -139,6 +144,11 @@ export interface Config {
    * same key: set `RESUME_SECRET` on each.
    */
   readonly resume: { readonly secret: string | null; readonly file: string };
+  /**
+   * Reverse proxies (addresses/CIDRs, `loopback`) whose `X-Forwarded-For` names the client: the per-IP cap,
+   * `METRICS_ALLOW` and protected mode then see the client's address, not the proxy's. null: no proxy trusted.
+   */
+  readonly trustProxy: readonly string[] | null;
   /** Redis (`redis://…`) shared by the nodes of a cluster; null: one node, everything in this process. */
   readonly redisUrl: string | null;
 }
@@ -216,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     messageRate: Object.freeze({ ratePerS: e.MESSAGE_RATE_PER_S, burst: e.MESSAGE_BURST }),
     resume: Object.freeze({ secret: e.RESUME_SECRET ?? null, file: e.RESUME_SECRET_FILE }),
+    trustProxy: e.TRUST_PROXY ? Object.freeze(e.TRUST_PROXY) : null,
     redisUrl: e.REDIS_URL ?? null,
   });
 }

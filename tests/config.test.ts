@@ -38,6 +38,7 @@ t.test('defaults', async (t) => {
     maxEventLoopDelayMs: 1000,
     messageRate: { ratePerS: 50, burst: 200 },
     resume: { secret: null, file: '.onair-resume-secret' },
+    trustProxy: null,
     redisUrl: null,
   });
   t.same(load({ PORT: '', LOG_LEVEL: '', TURN_URLS: '' }), load({}), 'empty values count as unset');
@@ -54,11 +55,13 @@ t.test('values are read and typed', async (t) => {
   t.same(load({ MESSAGE_RATE_PER_S: '2.5', MESSAGE_BURST: '1000' }).messageRate, { ratePerS: 2.5, burst: 1000 }, 'MESSAGE_RATE_PER_S, MESSAGE_BURST');
   t.same(load({ RESUME_SECRET: 'r'.repeat(32), RESUME_SECRET_FILE: '/var/lib/onair/key' }).resume, { secret: 'r'.repeat(32), file: '/var/lib/onair/key' }, 'RESUME_SECRET, RESUME_SECRET_FILE');
   t.equal(load({ REDIS_URL: 'redis://10.0.0.5:6379/0' }).redisUrl, 'redis://10.0.0.5:6379/0', 'REDIS_URL');
+  t.same(load({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy, ['loopback', '10.0.0.0/8'], 'TRUST_PROXY');
 });
 
 t.test('a short RESUME_SECRET or a REDIS_URL that is no Redis URL is refused', async (t) => {
   refuses(t, { RESUME_SECRET: 'short' }, 'RESUME_SECRET');
   refuses(t, { REDIS_URL: 'http://10.0.0.5:6379' }, 'REDIS_URL');
+  refuses(t, { TRUST_PROXY: 'nginx.local' }, 'TRUST_PROXY');
 });
 
 t.test('STUN_URLS=none gives no STUN', async (t) => {
@@ -187,7 +190,7 @@ t.test('.env.example lists every variable, and copied as .env it gives the defau
     'HOST', 'ICE_TRANSPORT_POLICY', 'LOG_LEVEL', 'MAX_EVENT_LOOP_DELAY_MS', 'MAX_VIEWERS', 'METRICS_ALLOW', 'PORT', 'STUN_URLS', 'TLS_CERT', 'TLS_KEY',
     'TURN_CREDENTIAL', 'TURN_SECRET', 'TURN_TTL_S', 'TURN_URLS', 'TURN_USERNAME',
     'ALLOWED_ORIGINS', 'BROADCASTER_TAKEOVER', 'BROADCAST_SECRET', 'MAX_CONNECTIONS_PER_IP', 'WATCH_SECRET',
-    'FRAME_ANCESTORS', 'MESSAGE_BURST', 'MESSAGE_RATE_PER_S', 'RESUME_SECRET', 'RESUME_SECRET_FILE', 'REDIS_URL',
+    'FRAME_ANCESTORS', 'MESSAGE_BURST', 'MESSAGE_RATE_PER_S', 'RESUME_SECRET', 'RESUME_SECRET_FILE', 'REDIS_URL', 'TRUST_PROXY',
   ].sort());
   const dir = t.testdir({ '.env': example });
   t.same(loadConfig({}, join(dir, '.env')), load({}), 'empty values in .env count as unset');

@@ -69,6 +69,8 @@ export class Cluster implements Elsewhere {
   private readonly mirrors = new Map<string, RoomMirror>();
   /** Rooms whose last local peer just left, to stop serving at the end of this turn of the event loop. */
   private readonly leaving = new Set<string>();
+  /** The mirrors of rooms being entered, not served yet (events heard meanwhile go there). */
+  private readonly making = new Map<string, RoomMirror>();
   /** Rooms being entered: the subscription and first read in flight. */
   private readonly entering = new Map<string, Promise<RoomMirror>>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -123,24 +125,39 @@ export class Cluster implements Elsewhere {
     if (known) return Promise.resolve(known);
     let pending = this.entering.get(room);
     if (!pending) {
-      pending = this.readInto(room, new RoomMirror(this.node), true).finally(() => this.entering.delete(room));
+      pending = this.enterNow(room).finally(() => this.entering.delete(room));
       this.entering.set(room, pending);
     }
     return pending;
   }
 
-  private async readInto(room: string, mirror: RoomMirror, subscribe: boolean): Promise<RoomMirror> {
+  /**
+   * Subscribe, then read: whatever is published after the subscription is heard, whatever before is in the read.
+   * Events heard meanwhile go to the mirror being made (held until the read is in). The room counts as served (its
+   * peers may join) only once both are done. With Redis down, the subscription waits for it in the background.
+   */
+  private async enterNow(room: string): Promise<RoomMirror> {
+    const mirror = new RoomMirror(this.node);
     mirror.beginRead();
-    if (subscribe) this.mirrors.set(room, mirror);
+    this.making.set(room, mirror);
+    const subscribed = this.link.subscribe(roomChannel(room)).catch((err: Error) => this.log.warn({ err: err.message, room }, 'redis subscribe failed'));
+    if (this.link.up) await subscribed;
+    await this.readInto(room, mirror);
+    this.making.delete(room);
+    this.mirrors.set(room, mirror);
+    return mirror;
+  }
+
+  /** Read the room's members from Redis into `mirror` (events heard meanwhile are replayed on top). */
+  private async readInto(room: string, mirror: RoomMirror): Promise<void> {
+    mirror.beginRead();
     let records: MemberRecord[] | null = null;
     try {
-      if (subscribe) await this.link.subscribe(roomChannel(room));
       records = await this.link.members(room);
     } catch (err) {
       this.log.debug({ err: (err as Error).message, room }, 'redis read failed; the heartbeat reads again');
     }
     mirror.endRead(records, Date.now() >= this.addOnlyUntil);
-    return mirror;
   }
 
   /**
@@ -199,9 +216,12 @@ export class Cluster implements Elsewhere {
     this.swallow(this.link.publish(nodeChannel(node), JSON.stringify(event)));
   }
 
-  /** Send `frame` to the watchers (or everyone) of `room` that other nodes hold. */
+  /**
+   * Send `frame` to the watchers (or everyone) of `room` that other nodes hold. Published even when this node knows
+   * of none: a peer another node is admitting right now is not in the mirror yet, and must not miss it.
+   */
   fanOut(room: string, to: 'watchers' | 'all', frame: string): void {
-    if (!this.mirrors.get(room)?.anyone) return;
+    if (!this.mirrors.has(room)) return;
     const event: RoomEvent = { k: 'fan', n: this.node, to, f: frame };
     this.swallow(this.link.publish(roomChannel(room), JSON.stringify(event)));
   }
@@ -238,7 +258,7 @@ export class Cluster implements Elsewhere {
     }
     for (const [room, mirror] of this.mirrors) {
       const before = `${mirror.watcherCount}/${mirror.broadcaster?.id}/${mirror.broadcaster?.live}`;
-      await this.readInto(room, mirror, false);
+      await this.readInto(room, mirror);
       if (`${mirror.watcherCount}/${mirror.broadcaster?.id}/${mirror.broadcaster?.live}` !== before) this.local.mirrorChanged(room);
     }
   }
@@ -254,7 +274,7 @@ export class Cluster implements Elsewhere {
     if (!local) return;
     if (event.k === 'peer') return local.deliver({ room: event.room, to: 'peer', id: event.id, frame: event.f });
     const room = channel.slice(roomChannel('').length);
-    const mirror = this.mirrors.get(room);
+    const mirror = this.mirrors.get(room) ?? this.making.get(room);
     if (!mirror || event.n === this.node) return;
     if (event.k === 'fan') return local.deliver({ room, to: event.to, frame: event.f });
     mirror.apply(event);

@@ -49,11 +49,6 @@ export class RoomMirror {
     return this.watchers.has(id);
   }
 
-  /** True when another node holds any peer of the room (fan-out must cross Redis). */
-  get anyone(): boolean {
-    return this.watchers.size > 0 || this.remoteBroadcaster !== null;
-  }
-
   /** Apply a membership event from the room's channel (held while a read is pending). */
   apply(event: Exclude<RoomEvent, { k: 'fan' }>): void {
     if (event.n === this.self) return;

@@ -72,7 +72,7 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
     const joinTimer = setTimeout(() => {
       if (peer.role === null) peer.fail('join_timeout');
     }, opts.joinTimeoutMs);
-    const from: ClientOrigin = { remoteAddress: req.socket.remoteAddress, host: req.headers.host };
+    const from: ClientOrigin = { remoteAddress: req.ip, host: req.headers.host };
     const budget = guards.budget(() => (peer.role === 'broadcaster' ? watchersOf(relay, peer) : null));
     // Once joined, the connection holds no Timeout and closure.
     const joined = () => clearTimeout(joinTimer);

@@ -45,3 +45,27 @@ t.test('a node that is down or draining is passed over', async (t) => {
   }
   t.equal(nodes[1]!.app.websocketServer.clients.size, 0);
 });
+
+t.test('TRUST_PROXY: behind nginx, the per-IP cap counts each client, not the proxy', async (t) => {
+  const trusting = await startServer({ MAX_CONNECTIONS_PER_IP: '1', TRUST_PROXY: 'loopback' });
+  const plain = await startServer({ MAX_CONNECTIONS_PER_IP: '1' });
+  const viaTrusting = await startNginx([hostPort(trusting.httpUrl)]);
+  const viaPlain = await startNginx([hostPort(plain.httpUrl)]);
+  t.teardown(async () => {
+    await Promise.all([viaTrusting.stop(), viaPlain.stop()]);
+    await Promise.all([trusting.close(), plain.close()]);
+  });
+  // Two clients on two loopback addresses, one connection each.
+  const from = (address: string, url: string) => WsPeer.connect(url, { localAddress: address });
+  const a = await from('127.0.0.2', viaTrusting.wsUrl);
+  const b = await from('127.0.0.3', viaTrusting.wsUrl);
+  for (const peer of [a, b]) peer.send({ type: 'join', room: 'main', role: 'watcher' });
+  t.ok((await a.next('joined')) && (await b.next('joined')), 'each client has its own cap');
+
+  const c = await from('127.0.0.2', viaPlain.wsUrl);
+  c.send({ type: 'join', room: 'main', role: 'watcher' });
+  await c.next('joined');
+  const d = await from('127.0.0.3', viaPlain.wsUrl);
+  t.match(await d.next('error'), { code: 'rate_limited' }, 'without it, every client is the proxy');
+  await Promise.all([a.close(), b.close(), c.close(), d.closed]);
+});
