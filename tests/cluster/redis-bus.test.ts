@@ -134,3 +134,23 @@ t.test('Redis restarted mid-broadcast: local rooms carry on, the cluster heals, 
   t.equal((await remote.peer.next('offer')).from, bj.id, 'messages cross nodes again');
   await Promise.all([bc.close(), local.peer.close(), remote.peer.close()]);
 });
+
+t.test('a node started while Redis is unreachable serves its own rooms, and joins the cluster when Redis comes', TEST_OPTIONS, async (t) => {
+  await redis.kill();
+  const [a] = await nodes(t, 1);
+  const { peer: bc, joined: bj } = await WsPeer.joined(a!.wsUrl, 'early', 'broadcaster');
+  const w = await WsPeer.joined(a!.wsUrl, 'early', 'watcher');
+  bc.send({ type: 'offer', to: w.joined.id, sdp: sdpFor('offer', w.joined.id) });
+  t.equal((await w.peer.next('offer')).from, bj.id, 'served without Redis');
+  t.equal((await rooms(a!)).cluster?.redis, 'down', '/api/rooms says Redis is down');
+
+  await redis.restart();
+  const [b] = await nodes(t, 1);
+  const late = await WsPeer.joined(b!.wsUrl, 'early', 'watcher');
+  // Each node counts the other's watcher once it has rewritten what it holds into the new Redis and read it back.
+  await viewerCount(late.peer, 2);
+  await viewerCount(bc, 2);
+  bc.send({ type: 'offer', to: late.joined.id, sdp: sdpFor('offer', late.joined.id) });
+  t.equal((await late.peer.next('offer')).from, bj.id, 'a watcher on another node is reached once Redis is there');
+  await Promise.all([bc.close(), w.peer.close(), late.peer.close()]);
+});
