@@ -84,7 +84,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   // Where peers live (this process, or a cluster of nodes sharing Redis) and how media flows (the mesh).
   const cluster = config.redisUrl ? new Cluster(config.redisUrl, app.log, opts.cluster) : null;
   const rooms = new Rooms(config.maxViewers, cluster, config.broadcasterTakeover === 'takeover');
-  const metrics = new Metrics(rooms, () => app.websocketServer?.clients.size ?? 0);
+  const metrics = new Metrics(rooms, () => app.websocketServer?.clients.size ?? 0, cluster ? () => cluster.rooms() : undefined);
   const redisBus = cluster ? new RedisBus(rooms, cluster) : null;
   const bus: Bus = redisBus ?? new LocalBus(rooms);
   const relay: Relay = {

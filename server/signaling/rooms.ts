@@ -65,7 +65,8 @@ export class Rooms implements PeerDirectory {
     // A broadcaster held by another node: refused, unless it is this very peer resuming here, or takeover is on.
     const remote = role === 'broadcaster' && !room.broadcaster ? room.broadcasterId : null;
     if (remote !== null && remote !== peer.id && !this.takeover) return 'broadcaster_exists';
-    if (role === 'watcher' && roomIsFull(room, this.maxViewers)) return 'room_full';
+    // A watcher resuming here from another node is counted there still: it takes no new place.
+    if (role === 'watcher' && !room.hasWatcher(peer.id) && roomIsFull(room, this.maxViewers)) return 'room_full';
     this.rooms.set(name, room);
     room.admit(peer, role);
     peer.joined(role, name);

@@ -6,6 +6,7 @@
  */
 import t, { type Test } from 'tap';
 import { RoomsReport } from '../../protocol/rooms-report.ts';
+import { scrape, value } from '../helpers/prometheus.ts';
 import { startRedis, type TestRedis } from '../helpers/redis.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { WsPeer } from '../helpers/ws-peer.ts';
@@ -69,6 +70,13 @@ t.test('a broadcaster on one node, watchers on two others: the whole exchange, c
   const report = await rooms(c!);
   t.match(report.rooms.find((r) => r.name === 'x'), { live: true, broadcaster: true, watchers: 2, nodes: 3 });
   t.equal(report.cluster?.redis, 'up');
+  const scraped = await scrape(b!.httpUrl);
+  t.same(
+    [value(scraped, 'onair_cluster_redis_up'), value(scraped, 'onair_cluster_rooms', { state: 'live' }), value(scraped, 'onair_cluster_watchers')],
+    [1, 1, 2],
+    '/metrics on any node: the cluster\'s rooms and watchers',
+  );
+  t.equal(value(scraped, 'onair_room_watchers', { room: 'x' }), 1, 'and its own figures');
 
   await w2.peer.close();
   t.equal((await until(bc, 'watcherLeft')).id, w2.joined.id, 'a watcher leaving on another node is heard');
