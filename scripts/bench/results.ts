@@ -1,4 +1,5 @@
 /** The shape of `bench/results.json`: every part's result, or why it failed. */
+import type { ClusterJoinStormResult } from './cluster-join-storm.ts';
 import type { JoinStormResult } from './join-storm.ts';
 import type { MachineInfo } from './machine.ts';
 import type { MemoryResult } from './memory.ts';
@@ -13,6 +14,7 @@ export interface BenchResults {
   relay?: RelayResult;
   memory?: MemoryResult;
   joinStorm?: JoinStormResult;
+  clusterJoinStorm?: ClusterJoinStormResult;
   ttff?: TtffResult;
   mesh?: MeshResult;
   /** Parts that failed, with the error message; the others are still reported. */

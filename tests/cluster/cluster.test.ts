@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import pino from 'pino';
 import t, { type Test } from 'tap';
 import { Cluster } from '../../server/cluster/cluster.ts';
-import { startRedis, type TestRedis } from '../helpers/redis.ts';
+import { startRedis, type TestRedis } from '../../scripts/lib/redis-server.ts';
 import { startScript } from '../helpers/run-script.ts';
 import { FakeLocal } from './fake-local.ts';
 

@@ -4,7 +4,7 @@
  * all. How fast is the bench's to say (no timing here).
  */
 import t from 'tap';
-import { startRedis } from '../helpers/redis.ts';
+import { startRedis } from '../../scripts/lib/redis-server.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { WsPeer } from '../helpers/ws-peer.ts';
 import { until, viewerCount } from '../signaling/helpers.ts';

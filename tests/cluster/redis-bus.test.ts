@@ -7,7 +7,7 @@
 import t, { type Test } from 'tap';
 import { RoomsReport } from '../../protocol/rooms-report.ts';
 import { scrape, value } from '../helpers/prometheus.ts';
-import { startRedis, type TestRedis } from '../helpers/redis.ts';
+import { startRedis, type TestRedis } from '../../scripts/lib/redis-server.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { WsPeer } from '../helpers/ws-peer.ts';
 import { candidateFor, expectClose, sdpFor, TEST_OPTIONS, typesOf, until, viewerCount } from '../signaling/helpers.ts';

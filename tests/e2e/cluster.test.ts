@@ -12,7 +12,7 @@ import { startNginx } from '../helpers/nginx.ts';
 import { clickButton, openBroadcaster, openWatcher, peerConnectionsMade, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
 import { freePort } from '../helpers/ports.ts';
 import { scrape, value } from '../helpers/prometheus.ts';
-import { startRedis } from '../helpers/redis.ts';
+import { startRedis } from '../../scripts/lib/redis-server.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 const POLL = { polling: 100 } as const;

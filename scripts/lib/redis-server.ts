@@ -1,14 +1,15 @@
 /**
- * A real Redis (Debian's `redis-server`, 7.x) on 127.0.0.1 for tests: a free port, its own temporary directory, no
- * persistence (no RDB snapshot, no AOF), so a restart starts empty, as a crashed Redis without disks would. It can be
- * SIGKILLed and started again on the same port, to test what the nodes do while it is gone and after it is back.
+ * A real Redis (Debian's `redis-server`, 7.x) on 127.0.0.1 for the tests and the benchmark: a free port, its own
+ * temporary directory, no persistence (no RDB snapshot, no AOF), so a restart starts empty, as a crashed Redis without
+ * disks would. It can be SIGKILLed and started again on the same port, to test what the nodes do while it is gone and
+ * after it is back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { freePort } from './ports.ts';
+import { freePort } from './free-port.ts';
 
 export interface TestRedis {
   /** `redis://127.0.0.1:<port>` (what `REDIS_URL` takes). */
@@ -16,6 +17,8 @@ export interface TestRedis {
   port: number;
   /** Every line it logged so far, across restarts. */
   log: string[];
+  /** The process id of the running redis-server (undefined while it is killed). */
+  pid(): number | undefined;
   /** SIGKILL it (no shutdown, no save) and wait until it is gone. */
   kill(): Promise<void>;
   /** Start it again on the same port, empty. */
@@ -64,6 +67,7 @@ export async function startRedis(): Promise<TestRedis> {
     url: `redis://127.0.0.1:${port}`,
     port,
     log,
+    pid: () => running?.child.pid,
     kill,
     async restart() {
       await kill();
