@@ -11,27 +11,21 @@ import { startRedis } from '../lib/redis-server.ts';
 import { startSimBroadcaster } from '../simulate/sim-broadcaster.ts';
 import type { Distribution } from '../simulate/percentiles.ts';
 import { simulate } from '../simulate/run.ts';
+import type { JoinStormResult } from './join-storm.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 
 const NODES = 3;
 
-export interface ClusterJoinStormResult {
+/** What the single-node join storm measures, plus the cluster's CPU. */
+export interface ClusterJoinStormResult
+  extends Pick<JoinStormResult, 'watchers' | 'allAnsweredMs' | 'answered' | 'answersReceived' | 'lost' | 'failures' | 'offerMs'> {
   nodes: number;
-  watchers: number;
-  /** From the first join to the last answer sent, in ms (null when some never answered). */
-  allAnsweredMs: number | null;
-  answered: number;
-  answersReceived: number;
-  lost: number;
-  failures: Record<string, number>;
-  /** Per watcher, from `getBroadcast` to the offer, in ms (most cross Redis twice: request and offer). */
-  offerMs: Distribution | null;
   /** CPU time of the three nodes and of Redis over the storm, in ms. */
   nodesCpuMs: number;
   redisCpuMs: number;
 }
 
-/** Merge the per-node offer-time distributions' extremes honestly: the slowest node's percentiles. */
+/** The offer times of the node whose p99 is the worst (distributions cannot be merged from percentiles). */
 function slowest(distributions: Array<Distribution | null>): Distribution | null {
   const known = distributions.filter((d): d is Distribution => d !== null);
   return known.length === 0 ? null : known.reduce((a, b) => (b.p99 > a.p99 ? b : a));
