@@ -1,5 +1,6 @@
 /** The shape of `bench/results.json`: every part's result, or why it failed. */
 import type { ClusterJoinStormResult } from './cluster-join-storm.ts';
+import type { ClusterRelayResult } from './cluster-relay.ts';
 import type { JoinStormResult } from './join-storm.ts';
 import type { MachineInfo } from './machine.ts';
 import type { MemoryResult } from './memory.ts';
@@ -15,6 +16,7 @@ export interface BenchResults {
   memory?: MemoryResult;
   joinStorm?: JoinStormResult;
   clusterJoinStorm?: ClusterJoinStormResult;
+  clusterRelay?: ClusterRelayResult;
   ttff?: TtffResult;
   mesh?: MeshResult;
   /** Parts that failed, with the error message; the others are still reported. */

@@ -17,6 +17,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Role } from '../../protocol/messages.ts';
 import type { Elsewhere } from '../signaling/elsewhere.ts';
 import { nodeChannel, RedisLink, roomChannel, type MemberRecord, type MemberValue, type NodeRooms } from './redis-link.ts';
+import { Outbox } from './outbox.ts';
 import { RoomMirror, type RoomEvent } from './room-mirror.ts';
 
 /** How often a node rewrites what it holds and re-reads its mirrors, ms. */
@@ -66,6 +67,8 @@ export class Cluster implements Elsewhere {
   /** This node's id: random per process, so a restarted node is a new node and the old one's entries expire. */
   readonly node = randomBytes(9).toString('base64url');
   private readonly link: RedisLink;
+  /** Frames for other nodes, published at the end of each turn of the event loop (see `outbox.ts`). */
+  private readonly outbox: Outbox<RoomEvent | NodeEvent>;
   private readonly mirrors = new Map<string, RoomMirror>();
   /** Rooms whose last local peer just left, to stop serving at the end of this turn of the event loop. */
   private readonly leaving = new Set<string>();
@@ -84,6 +87,7 @@ export class Cluster implements Elsewhere {
     this.heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
     this.ttlMs = opts.ttlMs ?? MEMBER_TTL_MS;
     this.link = new RedisLink(url, log.child({ node: this.node }));
+    this.outbox = new Outbox((channel, message) => this.swallow(this.link.publish(channel, message)));
     this.link.on('message', (channel, message) => this.onMessage(channel, message));
     this.link.on('up', () => {
       this.addOnlyUntil = Date.now() + this.ttlMs;
@@ -180,12 +184,14 @@ export class Cluster implements Elsewhere {
     const mirror = this.mirrors.get(room);
     if (value === 'watcher') mirror?.localWatcher(id);
     else mirror?.localBroadcaster();
+    this.outbox.flush();
     const event: RoomEvent = { k: 'member', n: this.node, id, v: value };
     this.swallow(this.link.setMember({ room, node: this.node, id, value }, this.ttlMs, JSON.stringify(event)));
   }
 
   /** A local peer left `room` (not: moved away). */
   withdraw(room: string, id: string): void {
+    this.outbox.flush();
     const event: RoomEvent = { k: 'left', n: this.node, id };
     this.swallow(this.link.removeMember(room, this.node, id, JSON.stringify(event)));
   }
@@ -212,8 +218,7 @@ export class Cluster implements Elsewhere {
 
   /** Send `frame` to peer `id` of `room`, held by `node`. */
   toNode(node: string, room: string, id: string, frame: string): void {
-    const event: NodeEvent = { k: 'peer', room, id, f: frame };
-    this.swallow(this.link.publish(nodeChannel(node), JSON.stringify(event)));
+    this.outbox.push(nodeChannel(node), { k: 'peer', room, id, f: frame });
   }
 
   /**
@@ -222,8 +227,7 @@ export class Cluster implements Elsewhere {
    */
   fanOut(room: string, to: 'watchers' | 'all', frame: string): void {
     if (!this.mirrors.has(room)) return;
-    const event: RoomEvent = { k: 'fan', n: this.node, to, f: frame };
-    this.swallow(this.link.publish(roomChannel(room), JSON.stringify(event)));
+    this.outbox.push(roomChannel(room), { k: 'fan', n: this.node, to, f: frame });
   }
 
   /** Every room of the cluster. Rejects while Redis is down. */
@@ -263,13 +267,19 @@ export class Cluster implements Elsewhere {
     }
   }
 
+  /** A message on a channel: one event (a membership change), or an array of them (an outbox's batch). */
   private onMessage(channel: string, message: string): void {
-    let event: RoomEvent | NodeEvent;
+    let events: Array<RoomEvent | NodeEvent>;
     try {
-      event = JSON.parse(message) as RoomEvent | NodeEvent;
+      const parsed = JSON.parse(message) as RoomEvent | NodeEvent | Array<RoomEvent | NodeEvent>;
+      events = Array.isArray(parsed) ? parsed : [parsed];
     } catch {
       return this.log.warn({ channel }, 'unreadable message on a redis channel');
     }
+    for (const event of events) this.onEvent(channel, event);
+  }
+
+  private onEvent(channel: string, event: RoomEvent | NodeEvent): void {
     const local = this.local;
     if (!local) return;
     if (event.k === 'peer') return local.deliver({ room: event.room, to: 'peer', id: event.id, frame: event.f });
