@@ -31,6 +31,9 @@ export const ERRORS = {
   sfu_feed_not_found: { message: 'The media server has no such publisher in this room.', close: null },
   sfu_bad_sdp: { message: 'The media server could not use this session description.', close: null },
   sfu_refused: { message: 'The media server refused the request.', close: null },
+  resume_invalid: { message: 'This resume token is not valid here (forged, or for another room or role); join afresh.', close: null },
+  resume_expired: { message: 'This resume token has expired; join afresh.', close: null },
+  resumed_elsewhere: { message: 'This connection was resumed by another one.', close: 1008 },
 } as const satisfies Record<string, { message: string; close: number | null }>;
 
 /** A stable error code from {@link ERRORS}. */
@@ -60,6 +63,7 @@ export const CLOSE_NO_RETRY: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'unauthorized',
   'broadcaster_replaced',
   'room_full',
+  'resumed_elsewhere',
 ]);
 
 /**

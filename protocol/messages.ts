@@ -76,6 +76,12 @@ const Join = z.strictObject({
    * for the broadcaster named in `joined.broadcaster` (it would get a second offer).
    */
   getBroadcast: z.optional(z.boolean()),
+  /**
+   * Resume: the `resumeToken` of an earlier connection (from its `joined` or latest `resumeToken`). A valid one gives
+   * this connection the same peer id, room and role, so the peer connections made under it carry on; a forged or
+   * expired one is refused with `resume_invalid` / `resume_expired` and the connection stays open for a fresh `join`.
+   */
+  resume: z.optional(z.string().check(z.maxLength(LIMITS.tokenBytes))),
 });
 const BroadcastAvailableOut = z.strictObject({ type: z.literal('broadcastAvailable') });
 const GetBroadcastOut = z.strictObject({ type: z.literal('getBroadcast'), to: PeerId });
@@ -177,7 +183,14 @@ const Joined = z.strictObject({
   iceServers: z.array(IceServer).check(z.maxLength(16)),
   iceTransportPolicy: z.enum(['all', 'relay']),
   broadcaster: z.nullable(PeerId),
+  /** True when this `join` resumed an earlier connection's identity (keep the peer connections). */
+  resumed: z.boolean(),
 });
+/**
+ * The token to send as `join.resume` after a lost connection: right after `joined`, then a fresh one every third of
+ * its lifetime while connected.
+ */
+const ResumeToken = z.strictObject({ type: z.literal('resumeToken'), token: z.string().check(z.minLength(1), z.maxLength(LIMITS.tokenBytes)) });
 const BroadcastAvailableIn = z.strictObject({ type: z.literal('broadcastAvailable'), ...From });
 const GetBroadcastIn = z.strictObject({ type: z.literal('getBroadcast'), ...From });
 const OfferIn = z.strictObject({ type: z.literal('offer'), ...From, sdp: Sdp });
@@ -239,6 +252,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   ChatEntry,
   ChatHistory,
   ChatSettings,
+  ResumeToken,
   ErrorMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -1,5 +1,5 @@
 /**
- * The `/api/rooms` document: the rooms live on one server and their audiences. Built by the server
+ * The `/api/rooms` document: the rooms live on one server (or on a cluster of nodes) and their audiences. Built by the server
  * (`server/ops/routes.ts`) and read by the status page (`client/status/main.ts`), which checks what it fetched
  * against this schema instead of casting it.
  */
@@ -18,6 +18,8 @@ export const RoomSummary = z.strictObject({
   path: z.enum(['mesh', 'sfu']),
   /** Watchers served on each path. */
   viewersByPath: z.strictObject({ mesh: z.int().check(z.minimum(0)), sfu: z.int().check(z.minimum(0)) }),
+  /** With several nodes: how many nodes hold peers of the room. */
+  nodes: z.optional(z.int().check(z.minimum(1))),
   /** From the broadcaster's latest stats report: connected watchers, total kbit/s, mean fps; null before one. */
   delivered: z.nullable(
     z.strictObject({
@@ -44,5 +46,16 @@ export const RoomsReport = z.strictObject({
     watchers: z.int().check(z.minimum(0)),
   }),
   rooms: z.array(RoomSummary),
+  /**
+   * With several nodes (`REDIS_URL`): the node that answered, the number of nodes holding peers, and whether the
+   * rooms are the cluster's (`redis: "up"`) or, while Redis is unreachable, only this node's (`"down"`).
+   */
+  cluster: z.optional(
+    z.strictObject({
+      node: z.string(),
+      nodes: z.int().check(z.minimum(0)),
+      redis: z.enum(['up', 'down']),
+    }),
+  ),
 });
 export type RoomsReport = z.infer<typeof RoomsReport>;

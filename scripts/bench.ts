@@ -2,12 +2,15 @@
  * `npm run bench`: measure OnAir against its baselines in one run and write `bench-results/RESULTS.md`, `bench-results/results.json`
  * and the SVG charts (`bench-results/ttff.svg`, `bench-results/mesh-cpu.svg`, `bench-results/mesh-fps.svg`).
  *
- *   npm run bench [-- --quick] [--out-dir bench-results] [--parts relay,memory,join-storm,ttff,mesh] [--server-env NAME=VALUE]
+ *   npm run bench [-- --quick] [--out-dir bench-results] [--parts relay,memory,join-storm,cluster-relay,cluster-join-storm,ttff,mesh,audience]
+ *                 [--server-env NAME=VALUE]
  *
- * Parts: relay throughput and memory per watcher against a plain `ws` relay; a join storm of signalling-only
- * watchers; time to first frame against the in-page floor; mesh capacity with the broadcaster's adaptation off and
- * on; audience: viewers at full quality on the mesh (adaptation off, on) and through the SFU (Janus), with the
- * broadcaster's and Janus's CPU, time to first frame on each path and the longest freeze during escalation. Every server runs as a child process so its CPU and memory are measured apart. The run re-executes itself in a
+ * Parts: relay throughput and memory per watcher against a plain `ws` relay; the relay across two nodes sharing
+ * Redis against one node; a join storm of signalling-only watchers, on one node and across three nodes sharing Redis;
+ * time to first frame against the in-page floor; mesh capacity with the broadcaster's adaptation off and on;
+ * audience: viewers at full quality on the mesh (adaptation off, on) and through the SFU (Janus), with the
+ * broadcaster's and Janus's CPU, time to first frame on each path and the longest freeze during escalation. Every
+ * server runs as a child process so its CPU and memory are measured apart. The run re-executes itself in a
  * loopback-only network namespace when the OS allows (as `npm test` does); `ONAIR_BENCH_NETNS=0` runs on the host's
  * loopback instead. `--quick` is a smoke run of under 3 minutes. A part that fails is reported, and the others run.
  * Exit status: 0 when every part ran, 1 when one failed, 2 for a bad command line.
@@ -18,6 +21,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { benchAudience } from './bench/audience.ts';
+import { benchClusterJoinStorm } from './bench/cluster-join-storm.ts';
+import { benchClusterRelay } from './bench/cluster-relay.ts';
 import { benchJoinStorm } from './bench/join-storm.ts';
 import { machineInfo } from './bench/machine.ts';
 import { benchMemory } from './bench/memory.ts';
@@ -27,7 +32,7 @@ import { charts, formatResults } from './bench/report.ts';
 import type { BenchResults } from './bench/results.ts';
 import { benchTtff } from './bench/ttff.ts';
 
-const PARTS = ['relay', 'memory', 'join-storm', 'ttff', 'mesh', 'audience'] as const;
+const PARTS = ['relay', 'memory', 'join-storm', 'cluster-relay', 'cluster-join-storm', 'ttff', 'mesh', 'audience'] as const;
 type Part = (typeof PARTS)[number];
 const IN_NETNS = 'ONAIR_BENCH_IN_NETNS';
 
@@ -86,6 +91,8 @@ async function main(args: string[]): Promise<number> {
     relay: async () => void (results.relay = await benchRelay({ durationMs: quick ? 2000 : 10_000, rounds: quick ? 1 : 3, env })),
     memory: async () => void (results.memory = await benchMemory({ watchers: quick ? 200 : 1000, env })),
     'join-storm': async () => void (results.joinStorm = await benchJoinStorm({ watchers: quick ? 300 : 1000, env })),
+    'cluster-relay': async () => void (results.clusterRelay = await benchClusterRelay({ durationMs: quick ? 2000 : 10_000, env })),
+    'cluster-join-storm': async () => void (results.clusterJoinStorm = await benchClusterJoinStorm({ watchers: quick ? 300 : 3000, env })),
     ttff: async () => void (results.ttff = await benchTtff({ counts: quick ? [1, 4] : [1, 4, 8], rounds: quick ? 1 : 5, capture, env })),
     mesh: async () => void (results.mesh = await benchMesh({ capture, maxViewers: quick ? 2 : 24, settleMs: quick ? 1500 : 4000, windowMs: quick ? 1500 : 3000, env })),
     audience: async () =>

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system packages OnAir's tests use, when they are missing: Debian's `chromium` (driven by puppeteer),
 # `coturn` (the TURN server of the TURN end-to-end test), `janus` (Janus WebRTC Server, the SFU a room escalates to),
-# `iproute2` (the tests' private network namespace and its veth pair), `openssl` (a self-signed certificate for the HTTPS test) and `ffmpeg` (the fake camera clip of the
-# simulator's and the benchmark's Chromium broadcaster). Runs apt-get when it can (root, apt present); otherwise prints what to install and fails.
+# `iproute2` (the tests' private network namespace and its veth pair), `openssl` (a self-signed certificate for the
+# HTTPS test), `ffmpeg` (the fake camera clip of the simulator's and the benchmark's Chromium broadcaster),
+# `redis-server` and `nginx` (the several-nodes tests: Redis as the nodes' bus, nginx as their load balancer). Runs
+# apt-get when it can (root, apt present); otherwise prints what to install and fails.
 # PUPPETEER_EXECUTABLE_PATH or CHROME_PATH name another Chromium.
 set -euo pipefail
 
@@ -16,6 +18,8 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v janus >/dev/null 2>&1 || need+=(janus)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 
 # Debian's janus package enables janus.service, whose stock config listens on every interface (HTTP 8088,
 # WebSocket 8188) with no API secret. OnAir runs its own Janus with its own config: stop and disable the package's.

@@ -15,9 +15,15 @@ import { Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { CLOSE } from '../protocol/errors.ts';
 import { pages } from './pages.ts';
+import { loadResumeKey } from './auth/resume-key.ts';
+import { RESUME_GRACE_MS, RESUME_TTL_S } from './auth/resume-token.ts';
+import type { Bus } from './bus/bus.ts';
 import { LocalBus } from './bus/local-bus.ts';
 import { EscalatingMediaPath } from './media/escalating.ts';
 import type { MediaPath } from './media/media-path.ts';
+import { Cluster } from './cluster/cluster.ts';
+import { ClusterLocalSide } from './cluster/local-side.ts';
+import { RedisBus } from './cluster/redis-bus.ts';
 import { MeshMediaPath } from './media/mesh.ts';
 import { startSfu, type Sfu, type StartSfuOptions } from './sfu/sfu.ts';
 import { relayHandlers } from './relay-handlers.ts';
@@ -54,6 +60,12 @@ export interface BuildOptions {
   maxBufferedBytes?: number;
   /** How the SFU is started (tests: the Admin API, to count Janus's handles). */
   sfu?: StartSfuOptions;
+  /** Lifetime of resume tokens, s (default `RESUME_TTL_S`, 60). */
+  resumeTtlS?: number;
+  /** How long a peer whose connection was lost stays in its room, awaiting its resume, ms (default `RESUME_GRACE_MS`). */
+  resumeGraceMs?: number;
+  /** With `REDIS_URL`: the cluster's heartbeat and entry TTL, ms (defaults in `server/cluster/cluster.ts`). */
+  cluster?: { heartbeatMs?: number; ttlMs?: number };
 }
 
 declare module 'fastify' {
@@ -79,15 +91,20 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     // On close, destroy every HTTP connection, not only idle keep-alive ones: a browser's pre-opened connection that
     // never sent a request would otherwise hold the shutdown open (WebSockets get their 1001 in preClose).
     forceCloseConnections: true,
+    // Behind a reverse proxy (nginx, several nodes): `req.ip` is the client's, from X-Forwarded-For.
+    ...(config.trustProxy ? { trustProxy: [...config.trustProxy] } : {}),
   });
   // The SFU first: with SFU=janus a Janus that cannot start fails the build, before anything listens.
   const sfu = await startSfu(config.sfu, app.log as unknown as Logger, opts.sfu);
   app.decorate('sfu', sfu);
   app.addHook('onClose', async () => sfu?.close());
-  const rooms = new Rooms(config.maxViewers);
-  const metrics = new Metrics(rooms, () => app.websocketServer?.clients.size ?? 0);
-  // Where peers live (this process) and how media flows (the mesh, escalating to the SFU when there is one).
-  const bus = new LocalBus(rooms);
+  // Where peers live (this process, or a cluster of nodes sharing Redis) and how media flows (the mesh, escalating
+  // to the SFU when there is one).
+  const cluster = config.redisUrl ? new Cluster(config.redisUrl, app.log, opts.cluster) : null;
+  const rooms = new Rooms(config.maxViewers, cluster, config.broadcasterTakeover === 'takeover');
+  const metrics = new Metrics(rooms, () => app.websocketServer?.clients.size ?? 0, cluster ? () => cluster.rooms() : undefined);
+  const redisBus = cluster ? new RedisBus(rooms, cluster) : null;
+  const bus: Bus = redisBus ?? new LocalBus(rooms);
   const media: MediaPath = sfu
     ? new EscalatingMediaPath({ bus, client: sfu.client, meshMaxViewers: config.meshMaxViewers, log: app.log.child({ component: 'media' }) })
     : new MeshMediaPath(bus);
@@ -97,10 +114,16 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     rooms,
     bus,
     media,
-    viewerCounts: new ViewerCounts(bus, (room) => rooms.get(room)?.watcherCount),
+    // Each node tells its own peers the room's viewer count (the cluster's, read from its mirror).
+    viewerCounts: new ViewerCounts(redisBus?.local ?? bus, (room) => rooms.get(room)?.watcherCount),
     handlers: relayHandlers(),
     counters: metrics,
+    resume: { key: loadResumeKey(config), ttlS: opts.resumeTtlS ?? RESUME_TTL_S, graceMs: opts.resumeGraceMs ?? RESUME_GRACE_MS },
   };
+  if (cluster && redisBus) {
+    cluster.attach(new ClusterLocalSide(relay, redisBus));
+    app.addHook('onClose', async () => cluster.close());
+  }
   await registerHealth(app, config);
   await securityHeaders(app);
 
@@ -135,6 +158,6 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   });
 
   await pages(app, { root: PUBLIC_DIR, config });
-  await app.register(opsRoutes, { config, rooms, metrics, media, sfu });
+  await app.register(opsRoutes, { config, rooms, metrics, media, sfu, cluster });
   return app;
 }

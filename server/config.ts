@@ -95,6 +95,14 @@ const EnvSchema = z
     JANUS_RTP_PORT_RANGE: portRange.optional(),
     JANUS_INTERFACE: commaList(z.string().max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'an interface name or address prefix'), 16).optional(),
     JANUS_NAT_1_1: commaList(z.string().refine((a) => isIP(a) !== 0, 'each entry is an IP address'), 8).optional(),
+    RESUME_SECRET: z.string().min(32, 'use at least 32 characters (HS256 key)').optional(),
+    RESUME_SECRET_FILE: z.string().min(1).default('.onair-resume-secret'),
+    TRUST_PROXY: z
+      .string()
+      .transform((s) => s.split(',').map((e) => e.trim()).filter(Boolean))
+      .pipe(z.array(z.string().refine((e) => e === 'loopback' || isAddressOrCidr(e), 'each entry: loopback, an IP address or a CIDR like 10.0.0.0/8')).min(1).max(64))
+      .optional(),
+    REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'a URL like redis://127.0.0.1:6379 (or rediss:// for TLS)').optional(),
   })
   .superRefine((env, ctx) => {
     const staticCreds = env.TURN_USERNAME !== undefined || env.TURN_CREDENTIAL !== undefined;
@@ -181,6 +189,19 @@ export interface Config {
   readonly sfu: SfuConfig;
   /** Watchers a room serves peer to peer; one more escalates it to the SFU (when there is one). 0 = SFU from the first. */
   readonly meshMaxViewers: number;
+  /**
+   * The HS256 key of resume tokens (`server/auth/resume-token.ts`): `RESUME_SECRET`, or, when unset, the key kept in
+   * `file` (generated there on first start), so tokens stay valid across restarts. Every node of a cluster needs the
+   * same key: set `RESUME_SECRET` on each.
+   */
+  readonly resume: { readonly secret: string | null; readonly file: string };
+  /**
+   * Reverse proxies (addresses/CIDRs, `loopback`) whose `X-Forwarded-For` names the client: the per-IP cap,
+   * `METRICS_ALLOW` and protected mode then see the client's address, not the proxy's. null: no proxy trusted.
+   */
+  readonly trustProxy: readonly string[] | null;
+  /** Redis (`redis://…`) shared by the nodes of a cluster; null: one node, everything in this process. */
+  readonly redisUrl: string | null;
 }
 
 /** Thrown by {@link loadConfig} when a variable is invalid; `variable` names it. */
@@ -265,5 +286,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       }),
     }),
     meshMaxViewers: e.MESH_MAX_VIEWERS,
+    resume: Object.freeze({ secret: e.RESUME_SECRET ?? null, file: e.RESUME_SECRET_FILE }),
+    trustProxy: e.TRUST_PROXY ? Object.freeze(e.TRUST_PROXY) : null,
+    redisUrl: e.REDIS_URL ?? null,
   });
 }

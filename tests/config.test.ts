@@ -39,6 +39,9 @@ t.test('defaults', async (t) => {
     messageRate: { ratePerS: 50, burst: 200 },
     sfu: { mode: 'auto', external: null, managed: { rtpPortRange: null, iceInterfaces: [], nat11: [] } },
     meshMaxViewers: 4,
+    resume: { secret: null, file: '.onair-resume-secret' },
+    trustProxy: null,
+    redisUrl: null,
   });
   t.same(load({ PORT: '', LOG_LEVEL: '', TURN_URLS: '' }), load({}), 'empty values count as unset');
 });
@@ -52,6 +55,15 @@ t.test('values are read and typed', async (t) => {
   t.same(c.stunUrls, ['stun:a:3478', 'stuns:b:5349']);
   t.equal(load({ MAX_VIEWERS: '16' }).maxViewers, 16, 'MAX_VIEWERS');
   t.same(load({ MESSAGE_RATE_PER_S: '2.5', MESSAGE_BURST: '1000' }).messageRate, { ratePerS: 2.5, burst: 1000 }, 'MESSAGE_RATE_PER_S, MESSAGE_BURST');
+  t.same(load({ RESUME_SECRET: 'r'.repeat(32), RESUME_SECRET_FILE: '/var/lib/onair/key' }).resume, { secret: 'r'.repeat(32), file: '/var/lib/onair/key' }, 'RESUME_SECRET, RESUME_SECRET_FILE');
+  t.equal(load({ REDIS_URL: 'redis://10.0.0.5:6379/0' }).redisUrl, 'redis://10.0.0.5:6379/0', 'REDIS_URL');
+  t.same(load({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy, ['loopback', '10.0.0.0/8'], 'TRUST_PROXY');
+});
+
+t.test('a short RESUME_SECRET or a REDIS_URL that is no Redis URL is refused', async (t) => {
+  refuses(t, { RESUME_SECRET: 'short' }, 'RESUME_SECRET');
+  refuses(t, { REDIS_URL: 'http://10.0.0.5:6379' }, 'REDIS_URL');
+  refuses(t, { TRUST_PROXY: 'nginx.local' }, 'TRUST_PROXY');
 });
 
 t.test('STUN_URLS=none gives no STUN', async (t) => {
@@ -182,6 +194,7 @@ t.test('.env.example lists every variable, and copied as .env it gives the defau
     'ALLOWED_ORIGINS', 'BROADCASTER_TAKEOVER', 'BROADCAST_SECRET', 'MAX_CONNECTIONS_PER_IP', 'WATCH_SECRET',
     'FRAME_ANCESTORS', 'MESSAGE_BURST', 'MESSAGE_RATE_PER_S',
     'SFU', 'JANUS_URL', 'JANUS_API_SECRET', 'JANUS_ADMIN_KEY', 'MESH_MAX_VIEWERS', 'JANUS_RTP_PORT_RANGE', 'JANUS_INTERFACE', 'JANUS_NAT_1_1',
+    'RESUME_SECRET', 'RESUME_SECRET_FILE', 'REDIS_URL', 'TRUST_PROXY',
   ].sort());
   const dir = t.testdir({ '.env': example });
   t.same(loadConfig({}, join(dir, '.env')), load({}), 'empty values in .env count as unset');

@@ -139,6 +139,15 @@ export class Audience {
     this.signaling.send({ type: 'offer', to: id, sdp: watcher.pc.localDescription.sdp });
   }
 
+  /**
+   * Restart ICE on every watcher connection whose media path failed or dropped (after the signalling came back: the
+   * restarts the ICE watchdog wanted meanwhile could not be sent).
+   */
+  async restartFailed(): Promise<void> {
+    const down = [...this.watchers].filter(([, w]) => ['failed', 'disconnected'].includes(w.pc.iceConnectionState));
+    await Promise.all(down.map(([id]) => this.restartIce(id)));
+  }
+
   /** Apply a watcher's answer, asking Chrome to start its video at {@link withStartBitrate}'s bitrate. */
   async onAnswer({ from, sdp }: ServerMessageOf<'answer'>): Promise<void> {
     const watcher = this.watchers.get(from);

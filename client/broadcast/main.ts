@@ -98,7 +98,10 @@ function start(): void {
   }
   client.on('joined', (joined) => {
     rtcConfig = rtcConfiguration(joined);
-    crowd.closeAll(); // after a reconnect every watcher has a new id and asks again
+    // Resumed: the same id, so the watchers' peer connections carry on; those whose media path failed meanwhile get
+    // an ICE restart on the same connection. Otherwise (a fresh id) every watcher asks again.
+    if (joined.resumed) void crowd.restartFailed().catch(reportError);
+    else crowd.closeAll();
     client.send({ type: 'broadcastAvailable' });
     show('live', `On air in room “${joined.room}”`);
   });

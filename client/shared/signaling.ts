@@ -3,6 +3,11 @@
  * to typed listeners, and reconnects by itself with exponential backoff and full jitter (first retry at once,
  * then growing to a cap) until stopped or refused for good. Its connection state is an explicit state machine
  * ({@link TRANSITIONS}); every listener is added with an `on…()` that returns a function removing it.
+ *
+ * Resume (docs/protocol.md, "Resuming after a lost connection"): it keeps the latest `resumeToken` and sends it with
+ * the `join` of every reconnection, so the page gets its peer id back and its peer connections carry on (`joined`
+ * says `resumed: true`). A refused resume (`resume_expired`, `resume_invalid`) is followed by a fresh `join` on the
+ * same socket (`resumed: false`: the page starts over).
  */
 import { backOff } from 'exponential-backoff';
 import { CLOSE_NO_RETRY, ProtocolError } from '../../protocol/errors.ts';
@@ -41,15 +46,20 @@ export class SignalingClient {
   private current: SignalingState = 'idle';
   private readonly messages = new MessageListeners();
   private readonly events = new Listeners<ClientEvents>();
+  /** The latest resume token the server gave (null before the first, and after a refused resume). */
+  private resumeToken: string | null = null;
 
   /**
    * @param url  the relay's URL (`ws://host/ws`)
-   * @param join what to join as (sent as the first message of every connection)
+   * @param join what to join as, sent as the first message of every connection: the fields, or a function giving
+   *   them at each connection (e.g. a watcher asks for the fast join only when it has no working peer connection)
    */
   constructor(
     private readonly url: string,
-    private readonly join: Omit<JoinMessage, 'type'>,
-  ) {}
+    private readonly join: Omit<JoinMessage, 'type'> | (() => Omit<JoinMessage, 'type'>),
+  ) {
+    this.messages.on('resumeToken', (m) => (this.resumeToken = m.token));
+  }
 
   get state(): SignalingState {
     return this.current;
@@ -125,17 +135,29 @@ export class SignalingClient {
       this.socket = socket;
       let joined = false;
       let refusal: ProtocolError | null = null;
+      const sendJoin = () => {
+        const fields = typeof this.join === 'function' ? this.join() : this.join;
+        const resume = this.resumeToken === null ? {} : { resume: this.resumeToken };
+        socket.send(JSON.stringify({ type: 'join', ...fields, ...resume }));
+      };
       socket.onopen = () => {
         this.events.emit('open');
-        socket.send(JSON.stringify({ type: 'join', ...this.join }));
+        sendJoin();
       };
       socket.onmessage = (event) => {
         const parsed = parseServerMessage(String(event.data));
         if (!parsed.ok) return console.warn('onair: ignoring a bad server message:', parsed.detail);
         const message = parsed.message;
+        if (message.type === 'error' && !joined && (message.code === 'resume_expired' || message.code === 'resume_invalid')) {
+          // The old identity is gone: join afresh on this socket.
+          console.warn(`onair: resume refused (${message.code}); joining afresh`);
+          this.resumeToken = null;
+          sendJoin();
+          return;
+        }
         if (message.type === 'error') {
-          if (!joined) refusal = new ProtocolError(message.code, message.message);
-          else console.warn(`onair: server error ${message.code}: ${message.message}`);
+          refusal = new ProtocolError(message.code, message.message);
+          if (joined) console.warn(`onair: server error ${message.code}: ${message.message}`);
         }
         if (message.type === 'joined') {
           joined = true;
@@ -147,6 +169,8 @@ export class SignalingClient {
       socket.onclose = () => {
         if (this.socket === socket) this.socket = null;
         if (!joined) return reject(refusal ?? new Error('connection closed before joining'));
+        // Closed after an error that a reconnection cannot undo (replaced, resumed by another connection): stop.
+        if (refusal && CLOSE_NO_RETRY.has(refusal.code)) return void this.moveTo('closed', refusal);
         if (!this.stopped && this.moveTo('reconnecting')) void this.connectLoop();
       };
     });

@@ -44,7 +44,7 @@ export function stateText(state: WatchState, room: string, refusal = ''): string
     case 'ended':
       return 'The broadcast has ended. This page plays it again if the broadcaster comes back.';
     case 'reconnecting':
-      return 'The connection to the server was lost. Reconnecting… The broadcast resumes by itself.';
+      return 'The connection to the server was lost. Reconnecting… A broadcast already playing keeps playing.';
     case 'media-reconnecting':
       return 'The media server is restarting. Reconnecting to it… The picture comes back by itself.';
     case 'full':

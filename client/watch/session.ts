@@ -1,9 +1,11 @@
 /**
  * One watcher's session, shared by the watch page and the embeddable player: the relay connection joined as a
- * watcher (with the fast join, `getBroadcast: true`), the {@link Viewer} that answers the broadcaster's offer, the
+ * watcher (with the fast join, `getBroadcast: true`, and resumed after a drop, keeping a peer connection that still
+ * carries media; docs/protocol.md), the {@link Viewer} that answers the broadcaster's offer, the
  * `<video>` it plays into, and the page state that follows from them (waiting, connecting, live, ended, reconnecting,
  * media-reconnecting: the server lost its media server and this watcher waits for it, full, error). The pages decide what to show for each state.
  */
+import type { JoinMessage } from '../../protocol/messages.ts';
 import { rtcConfiguration } from '../shared/candidates.ts';
 import { relayUrl, SignalingClient } from '../shared/signaling.ts';
 import { joinToken } from '../shared/token.ts';
@@ -31,7 +33,15 @@ export interface WatchSession {
 export function watchSession(room: string, video: HTMLVideoElement, timings: JoinTimings, onState: (state: WatchState, refusal?: string) => void): WatchSession {
   let rtcConfig: RTCConfiguration = {};
   let joined = false;
-  const signaling = new SignalingClient(relayUrl(), { room, role: 'watcher', getBroadcast: true, ...joinToken() });
+  // The fast join (the broadcaster is asked by our `join` itself), unless a resume keeps a working peer connection:
+  // asking again would make the broadcaster start over.
+  const token = joinToken();
+  const signaling: SignalingClient = new SignalingClient(relayUrl(), (): Omit<JoinMessage, 'type'> => ({
+    room,
+    role: 'watcher',
+    getBroadcast: !viewer.isWorking(),
+    ...token,
+  }));
   signaling.onOpen(() => timings.mark('wsOpen'));
   const viewer = new Viewer(signaling, () => rtcConfig, (stream) => {
     if (video.srcObject !== stream) video.srcObject = stream;
@@ -41,6 +51,11 @@ export function watchSession(room: string, video: HTMLVideoElement, timings: Joi
     timings.mark('joined');
     joined = true;
     rtcConfig = rtcConfiguration(message);
+    if (message.resumed && viewer.isWorking()) {
+      // The same peer id as before the drop: the peer connection carries on, the picture never stopped.
+      onState(video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA ? 'live' : 'connecting');
+      return;
+    }
     viewer.close();
     if (message.broadcaster) {
       video.srcObject = null;
@@ -49,6 +64,8 @@ export function watchSession(room: string, video: HTMLVideoElement, timings: Joi
     } else onState('waiting');
   });
   signaling.on('broadcastAvailable', (m) => {
+    // A broadcaster that resumed announces itself again; a connection from it that still works is kept.
+    if (viewer.isWorking(m.from)) return;
     video.srcObject = null;
     viewer.request(m.from);
     onState('connecting');

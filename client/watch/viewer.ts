@@ -66,6 +66,18 @@ export class Viewer {
     return shown !== null && shown.peer !== this.broadcasterId;
   }
 
+  /**
+   * True while the peer connection from broadcaster `id` (any broadcaster when omitted) carries media: connected, or
+   * disconnected for a moment (ICE may recover, or the broadcaster restarts it). Such a connection outlives a lost
+   * signalling connection and is kept across a resume; one still negotiating is not (its answer or candidates may
+   * have been lost with the socket), and starts over.
+   */
+  isWorking(id?: string): boolean {
+    // The connection shown: from the broadcaster on the mesh, or from the SFU peer of the broadcaster's room.
+    const state = this.peerConnection?.connectionState;
+    return (id === undefined || id === this.broadcasterId) && (state === 'connected' || state === 'disconnected');
+  }
+
   /** Ask broadcaster `id` for its broadcast. */
   request(id: string): void {
     this.close();

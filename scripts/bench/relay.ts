@@ -34,35 +34,61 @@ export interface RelayResult {
   ratio: number | null;
 }
 
+/** Where the load goes: broadcasters join `wsUrl`, watchers `watcherWsUrl` (another node) or the same. */
+export interface LoadTarget {
+  wsUrl: string;
+  watcherWsUrl?: string;
+  /** CPU time of everything serving the load so far, in ms. */
+  cpuMs(): number;
+}
+
+/** What one load run measured: messages relayed, wall time and serving CPU time (ms), round-trip times (ms). */
+export interface LoadRun {
+  messages: number;
+  wallMs: number;
+  cpuMs: number;
+  rttMs: number[];
+}
+
+/** Run the load generator (relay-load.ts) against `target` for `durationMs`, on core 1 when `pinned`. */
+export async function runLoad(target: LoadTarget, pinned: boolean, pairs: number, window: number, durationMs: number): Promise<LoadRun> {
+  const args = JSON.stringify({ wsUrl: target.wsUrl, watcherWsUrl: target.watcherWsUrl, pairs, window, durationMs });
+  const node = [process.execPath, '--import=tsx', LOAD, args];
+  const [command, ...rest] = pinned ? ['/usr/bin/taskset', '-c', '1', ...node] : node;
+  const child = spawn(command!, rest, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    let cpuAtStart = 0;
+    child.on('message', (message: { ready?: boolean; messages?: number; wallMs?: number; rttMs?: number[] }) => {
+      if (message.ready) {
+        cpuAtStart = target.cpuMs();
+        child.send('go');
+      } else {
+        resolve({ messages: message.messages!, wallMs: message.wallMs!, rttMs: message.rttMs!, cpuMs: target.cpuMs() - cpuAtStart });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the relay load generator exited (${code}) before reporting`)));
+    child.on('error', reject);
+  });
+}
+
+/** A measured load run as the report shows it. */
+export function relayRun(server: ServerKind, result: LoadRun): RelayRun {
+  return {
+    server,
+    messages: result.messages,
+    wallMs: result.wallMs,
+    serverCpuMs: result.cpuMs,
+    perCpuSecond: result.cpuMs > 0 ? result.messages / (result.cpuMs / 1000) : 0,
+    perSecond: result.messages / (result.wallMs / 1000),
+    rttMs: distribution(result.rttMs),
+  };
+}
+
 /** Run the load generator against one server; resolves with the measured run. */
 async function measure(kind: ServerKind, pinned: boolean, pairs: number, window: number, durationMs: number, env: Record<string, string>): Promise<RelayRun> {
   const server = await startServerProcess(kind, { core: pinned ? 0 : undefined, env });
   try {
-    const node = [process.execPath, '--import=tsx', LOAD, JSON.stringify({ wsUrl: server.wsUrl, pairs, window, durationMs })];
-    const [command, ...args] = pinned ? ['/usr/bin/taskset', '-c', '1', ...node] : node;
-    const child = spawn(command!, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const result = await new Promise<{ messages: number; wallMs: number; rttMs: number[]; cpuMs: number }>((resolve, reject) => {
-      let cpuAtStart = 0;
-      child.on('message', (message: { ready?: boolean; messages?: number; wallMs?: number; rttMs?: number[] }) => {
-        if (message.ready) {
-          cpuAtStart = server.cpuMs();
-          child.send('go');
-        } else {
-          resolve({ messages: message.messages!, wallMs: message.wallMs!, rttMs: message.rttMs!, cpuMs: server.cpuMs() - cpuAtStart });
-        }
-      });
-      child.on('exit', (code) => reject(new Error(`the relay load generator exited (${code}) before reporting`)));
-      child.on('error', reject);
-    });
-    return {
-      server: kind,
-      messages: result.messages,
-      wallMs: result.wallMs,
-      serverCpuMs: result.cpuMs,
-      perCpuSecond: result.cpuMs > 0 ? result.messages / (result.cpuMs / 1000) : 0,
-      perSecond: result.messages / (result.wallMs / 1000),
-      rttMs: distribution(result.rttMs),
-    };
+    return relayRun(kind, await runLoad({ wsUrl: server.wsUrl, cpuMs: () => server.cpuMs() }, pinned, pairs, window, durationMs));
   } finally {
     await server.close();
   }

@@ -52,6 +52,24 @@ export function formatResults(r: BenchResults): string {
         `${ms(j.offerMs, 'p50')} / ${ms(j.offerMs, 'p95')} / ${ms(j.offerMs, 'p99')}`, `${n(j.serverCpuMs)} ms`, `${n(j.generatorCpuPercent)} % of a core`]]));
     lines.push('', `Target: all within 2 s, none lost: ${verdict(j.allAnsweredMs !== null && j.allAnsweredMs <= 2000 && j.lost === 0)}.`, '');
   }
+  if (r.clusterRelay) {
+    const c = r.clusterRelay;
+    lines.push('## Cross-node relay', '', `The relay load (${c.pairs} broadcaster/watcher pairs, ${c.window} candidates in flight each) on one node, then with the broadcasters on one node and the watchers on another, through Redis. CPU: the node, or both nodes and Redis. Nothing pinned.`, '');
+    lines.push(...table(['setup', 'messages', 'msg / CPU-s', 'msg / s', 'RTT p50 / p99 ms'],
+      [['one node', c.single], ['two nodes over Redis', c.cluster]].map(([label, run]) => {
+        const x = run as typeof c.single;
+        return [label as string, n(x.messages), n(x.perCpuSecond), n(x.perSecond), `${ms(x.rttMs, 'p50')} / ${ms(x.rttMs, 'p99')}`];
+      })));
+    lines.push('', `Cluster ÷ one node, messages per CPU-second: **${n(c.ratio, 2)}×** — target ≥ 0.7×: ${verdict(c.ratio === null ? null : c.ratio >= 0.7)}.`, '');
+  }
+  if (r.clusterJoinStorm) {
+    const j = r.clusterJoinStorm;
+    lines.push('## Join storm across a cluster', '', `${n(j.watchers)} signalling-only watchers joining within 1 s, spread over ${j.nodes} nodes sharing one Redis; the simulated broadcaster is on the first node, so most offers and answers cross Redis.`, '');
+    lines.push(...table(['all answered after', 'answered', 'answers received', 'lost', 'offer p50 / p95 / p99 ms (slowest node)', 'nodes CPU', 'Redis CPU'],
+      [[j.allAnsweredMs === null ? 'never' : `${n(j.allAnsweredMs)} ms`, n(j.answered), n(j.answersReceived), n(j.lost),
+        `${ms(j.offerMs, 'p50')} / ${ms(j.offerMs, 'p95')} / ${ms(j.offerMs, 'p99')}`, `${n(j.nodesCpuMs)} ms`, `${n(j.redisCpuMs)} ms`]]));
+    lines.push('', `Target: all within 3 s, none lost: ${verdict(j.allAnsweredMs !== null && j.allAnsweredMs <= 3000 && j.lost === 0)}.`, '');
+  }
   if (r.ttff) {
     const t = r.ttff;
     lines.push('## Time to first frame', '', `Watch pages opened at once in headless Chromium against a live Chromium broadcaster ` +

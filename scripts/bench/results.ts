@@ -1,5 +1,7 @@
 /** The shape of `bench/results.json`: every part's result, or why it failed. */
 import type { AudienceResult } from './audience.ts';
+import type { ClusterJoinStormResult } from './cluster-join-storm.ts';
+import type { ClusterRelayResult } from './cluster-relay.ts';
 import type { JoinStormResult } from './join-storm.ts';
 import type { MachineInfo } from './machine.ts';
 import type { MemoryResult } from './memory.ts';
@@ -14,6 +16,8 @@ export interface BenchResults {
   relay?: RelayResult;
   memory?: MemoryResult;
   joinStorm?: JoinStormResult;
+  clusterJoinStorm?: ClusterJoinStormResult;
+  clusterRelay?: ClusterRelayResult;
   ttff?: TtffResult;
   mesh?: MeshResult;
   audience?: AudienceResult;

@@ -5,9 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../lib/free-port.ts';
 import { processCpuMs, processRssBytes } from '../lib/proc.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,16 +47,6 @@ export interface ServerProcess {
   /** Run a full garbage collection in the server and wait for it. */
   gc(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** A TCP port free on 127.0.0.1 now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
 }
 
 /** Resolve once `port` accepts TCP connections; reject when the child exits first or after `timeoutMs`. */

@@ -10,10 +10,7 @@ export class LocalBus implements Bus {
   constructor(private readonly directory: PeerDirectory) {}
 
   toPeer(room: string, peerId: string, message: ServerMessage): void {
-    const members = this.directory.get(room);
-    const broadcaster = members?.broadcasterSink;
-    const sink = broadcaster?.id === peerId ? broadcaster : members?.watcherSink(peerId);
-    sink?.sendRaw(JSON.stringify(message));
+    this.sendFrameTo(room, peerId, JSON.stringify(message));
   }
 
   toBroadcaster(room: string, message: ServerMessage): void {
@@ -21,16 +18,26 @@ export class LocalBus implements Bus {
   }
 
   toWatchers(room: string, message: ServerMessage): void {
-    const members = this.directory.get(room);
-    if (members) sendAll(members.watcherSinks(), JSON.stringify(message));
+    this.sendFrame(room, 'watchers', JSON.stringify(message));
   }
 
   toRoom(room: string, message: ServerMessage): void {
+    this.sendFrame(room, 'all', JSON.stringify(message));
+  }
+
+  /** Write an already serialized frame to peer `id` of `room` (a frame another node sent here). */
+  sendFrameTo(room: string, id: string, frame: string): void {
+    const members = this.directory.get(room);
+    const broadcaster = members?.broadcasterSink;
+    (broadcaster?.id === id ? broadcaster : members?.watcherSink(id))?.sendRaw(frame);
+  }
+
+  /** Write an already serialized frame to the watchers of `room`, or to everyone in it. */
+  sendFrame(room: string, to: 'watchers' | 'all', frame: string): void {
     const members = this.directory.get(room);
     if (!members) return;
-    const frame = JSON.stringify(message);
     sendAll(members.watcherSinks(), frame);
-    members.broadcasterSink?.sendRaw(frame);
+    if (to === 'all') members.broadcasterSink?.sendRaw(frame);
   }
 }
 

@@ -10,6 +10,7 @@ import type { ClientMessageType } from '../../protocol/messages.ts';
 import type { MediaPath } from '../media/media-path.ts';
 import type { RoomSnapshot } from '../signaling/room.ts';
 import type { Rooms } from '../signaling/rooms.ts';
+import type { ClusterRoom } from '../cluster/cluster.ts';
 import { byAudience } from './room-order.ts';
 
 /** Rooms with their own `room` label; the others are summed as `room="_other"`. */
@@ -41,6 +42,48 @@ function setPerRoom(gauge: Gauge<'room'>, rooms: Iterable<RoomSnapshot>, value: 
   }
 }
 
+/**
+ * The cluster's figures, read from Redis at each scrape: rooms (live or idle) and watchers on every node, and whether
+ * Redis answered (while it does not, the room figures are left out).
+ */
+function clusterGauges(registers: Registry[], cluster: () => Promise<ClusterRoom[]>): void {
+  let scraped: Promise<ClusterRoom[] | null> | null = null;
+  // One Redis read per scrape, shared by the three gauges (each collects on its own).
+  const read = () => (scraped ??= cluster().catch(() => null).finally(() => setImmediate(() => (scraped = null))));
+  new Gauge({
+    name: 'onair_cluster_redis_up',
+    help: 'Whether this node reached the cluster\'s Redis at this scrape (1) or not (0).',
+    registers,
+    async collect() {
+      this.set((await read()) ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'onair_cluster_rooms',
+    help: 'Rooms with someone in them on any node of the cluster, by state.',
+    labelNames: ['state'],
+    registers,
+    async collect() {
+      this.reset();
+      const all = await read();
+      if (!all) return;
+      const live = all.filter((r) => r.live).length;
+      this.set({ state: 'live' }, live);
+      this.set({ state: 'idle' }, all.length - live);
+    },
+  });
+  new Gauge({
+    name: 'onair_cluster_watchers',
+    help: 'Watchers on every node of the cluster, all rooms.',
+    registers,
+    async collect() {
+      this.reset();
+      const all = await read();
+      if (all) this.set(all.reduce((n, r) => n + r.watchers, 0));
+    },
+  });
+}
+
 export class Metrics {
   readonly registry = new Registry();
   private readonly relayedTotal: Counter<'type'>;
@@ -51,10 +94,12 @@ export class Metrics {
   /**
    * @param rooms       the relay's rooms (read when scraped)
    * @param socketCount the number of open WebSocket connections, joined or not
+   * @param cluster     with several nodes: the cluster's rooms (read from Redis when scraped; rejects while it is down)
    */
-  constructor(rooms: Rooms, socketCount: () => number) {
+  constructor(rooms: Rooms, socketCount: () => number, cluster?: () => Promise<ClusterRoom[]>) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    if (cluster) clusterGauges(registers, cluster);
     new Gauge({
       name: 'onair_sockets',
       help: 'Open WebSocket connections by role (unjoined: connected, no join yet).',
@@ -95,6 +140,15 @@ export class Metrics {
       registers,
       collect() {
         setPerRoom(this, rooms.snapshots(), (room) => room.watchers, 'sum');
+      },
+    });
+    new Gauge({
+      name: 'onair_room_cluster_watchers',
+      help: `Watchers per room on every node of the cluster, for the rooms this node serves (equal to onair_room_watchers with one node).`,
+      labelNames: ['room'],
+      registers,
+      collect() {
+        setPerRoom(this, rooms.snapshots(), (room) => room.watchers + room.watchersElsewhere, 'sum');
       },
     });
     new Gauge({

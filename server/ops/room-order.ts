@@ -5,6 +5,6 @@
 import type { RoomSnapshot } from '../signaling/room.ts';
 
 /** Rooms sorted by audience, largest first, ties by name (a new array). */
-export function byAudience(rooms: Iterable<RoomSnapshot>): RoomSnapshot[] {
+export function byAudience<R extends Pick<RoomSnapshot, 'watchers' | 'name'>>(rooms: Iterable<R>): R[] {
   return [...rooms].sort((a, b) => b.watchers - a.watchers || a.name.localeCompare(b.name));
 }

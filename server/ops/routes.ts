@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { RoomSummary, RoomsReport, SfuHealth } from '../../protocol/rooms-report.ts';
+import type { Cluster, ClusterRoom } from '../cluster/cluster.ts';
 import type { Config } from '../config.ts';
 import type { MediaPath } from '../media/media-path.ts';
 import type { Sfu } from '../sfu/sfu.ts';
@@ -21,6 +22,8 @@ export interface OpsOptions {
   metrics: Metrics;
   media: MediaPath;
   sfu: Sfu | null;
+  /** With `REDIS_URL`: `/api/rooms` shows the cluster's rooms. */
+  cluster?: Cluster | null;
 }
 
 /** The most rooms `/api/rooms` lists (largest audiences first); `totals` still counts them all. */
@@ -56,6 +59,40 @@ export function sfuHealth(sfu: Sfu | null): SfuHealth {
   return sfu ? sfu.client.connection.state : 'off';
 }
 
+/**
+ * The body of `GET /api/rooms` on a node of a cluster: the cluster's rooms as Redis holds them, with this node's
+ * chat state and delivery report where it holds the room; only this node's rooms while Redis is unreachable.
+ */
+export async function clusterRoomsReport(rooms: Rooms, media: MediaPath, sfu: Sfu | null, cluster: Cluster): Promise<RoomsReport> {
+  let all: ClusterRoom[];
+  try {
+    all = await cluster.rooms();
+  } catch {
+    return { ...roomsReport(rooms, media, sfu), cluster: { node: cluster.node, nodes: 1, redis: 'down' } };
+  }
+  const local = new Map(rooms.snapshots().map((r) => [r.name, r]));
+  const summaries = all.map((room): RoomSnapshot & { nodes: number } => {
+    const here = local.get(room.name);
+    return {
+      name: room.name,
+      live: room.live,
+      hasBroadcaster: room.broadcaster !== null,
+      watchers: room.watchers,
+      watchersElsewhere: 0,
+      chatEnabled: here?.chatEnabled ?? true,
+      delivered: here?.delivered ?? null,
+      nodes: Object.keys(room.nodes).length,
+    };
+  });
+  const nodes = new Set(all.flatMap((room) => Object.keys(room.nodes)));
+  return {
+    sfu: sfuHealth(sfu),
+    totals: { rooms: all.length, live: all.filter((r) => r.live).length, watchers: all.reduce((n, r) => n + r.watchers, 0) },
+    rooms: byAudience(summaries).slice(0, MAX_LISTED_ROOMS).map((r) => ({ ...summary(r, media), nodes: r.nodes })),
+    cluster: { node: cluster.node, nodes: nodes.size, redis: 'up' },
+  };
+}
+
 /** Register the operator endpoints (an encapsulated plugin: the access check applies to these routes only). */
 export async function opsRoutes(app: FastifyInstance, opts: OpsOptions): Promise<void> {
   const access = operatorAccess(opts.config);
@@ -71,6 +108,9 @@ export async function opsRoutes(app: FastifyInstance, opts: OpsOptions): Promise
     const { text, contentType } = await opts.metrics.scrape();
     return reply.type(contentType).send(text);
   });
-  app.get('/api/rooms', async () => roomsReport(opts.rooms, opts.media, opts.sfu));
+  const cluster = opts.cluster;
+  app.get('/api/rooms', async () =>
+    cluster ? clusterRoomsReport(opts.rooms, opts.media, opts.sfu, cluster) : roomsReport(opts.rooms, opts.media, opts.sfu),
+  );
   app.get('/status', (_req, reply) => reply.sendFile('status.html'));
 }

@@ -8,14 +8,33 @@ import { iceServersFor } from '../ice/ice-servers.ts';
 import type { Peer } from './peer.ts';
 import type { Relay } from './relay.ts';
 
+/** What `joined` says about the identity. */
+export interface Session {
+  /** This `join` resumed an earlier connection's identity (`resume.ts`). */
+  resumed: boolean;
+}
+
+/**
+ * A resumed peer's old connection on this node, if it is still here (its socket has not been seen to close yet):
+ * take it out of the room without telling anyone it left (the same peer is back), and close it with
+ * `resumed_elsewhere` so that a page still behind it stops reconnecting.
+ */
+function displace(relay: Relay, peer: Peer, roomName: string): void {
+  const old = relay.rooms.get(roomName)?.localPeer(peer.id);
+  if (!old || old === peer) return;
+  relay.rooms.remove(old);
+  old.fail('resumed_elsewhere');
+}
+
 /**
  * Put an admitted peer in the room its `join` names. A broadcaster joining a room that has one takes it over when
  * `BROADCASTER_TAKEOVER=takeover` (the old one gets `broadcaster_replaced`), else it gets `broadcaster_exists`.
  *
  * @returns true once joined; false after an error to the peer (`broadcaster_exists`, `room_full`), which closes it
  */
-export function join(relay: Relay, peer: Peer, message: JoinMessage): boolean {
+export function join(relay: Relay, peer: Peer, message: JoinMessage, session: Session): boolean {
   const { config, rooms } = relay;
+  if (session.resumed) displace(relay, peer, message.room);
   const current = message.role === 'broadcaster' ? rooms.get(message.room)?.broadcaster : null;
   if (current && config.broadcasterTakeover === 'takeover') {
     current.fail('broadcaster_replaced');
@@ -34,12 +53,13 @@ export function join(relay: Relay, peer: Peer, message: JoinMessage): boolean {
     iceServers: iceServersFor(config, peer.id),
     iceTransportPolicy: config.iceTransportPolicy,
     broadcaster: room.liveBroadcasterId,
+    resumed: session.resumed,
   });
   peer.send({ type: 'viewerCount', count: room.watcherCount });
   peer.send({ type: 'chatHistory', enabled: room.chatEnabled, messages: room.chatHistory() });
   if (config.turn) relay.counters?.turnCredentialsIssued(config.turn.mode);
   if (message.role === 'watcher') relay.viewerCounts.changed(room.name);
-  peer.log.info('joined');
+  peer.log.info({ resumed: session.resumed }, 'joined');
   // The fast join: a watcher's `join` into a live room stands for its first `getBroadcast` (one round trip less).
   if (message.role === 'watcher' && message.getBroadcast) relay.media.watcherJoined(room, peer.id);
   return true;

@@ -31,8 +31,7 @@ export function newPeerId(): string {
 export type JoinPhase = 'new' | 'admitting' | 'joined' | 'left';
 
 export class Peer {
-  /** Assigned by the server; clients never choose it. */
-  readonly id = newPeerId();
+  private currentId = newPeerId();
   private currentRole: Role | null = null;
   private currentRoom: string | null = null;
   private currentPhase: JoinPhase = 'new';
@@ -57,6 +56,27 @@ export class Peer {
     private readonly onFail: (code: ErrorCode) => void = () => {},
   ) {
     this.log = requestLog.child({ peer: this.id });
+  }
+
+  /** Assigned by the server; clients never choose it (a resume gives back one the server signed, see {@link resumeAs}). */
+  get id(): string {
+    return this.currentId;
+  }
+
+  /**
+   * While its `join` is admitted: take back the id of an earlier connection, from a resume token the server signed
+   * and has verified (`server/auth/resume-token.ts`).
+   * @throws Error outside the admitting phase (a joined peer's id never changes)
+   */
+  resumeAs(id: string): void {
+    if (this.currentPhase !== 'admitting') throw new Error(`resumeAs in phase ${this.currentPhase}`);
+    this.currentId = id;
+    this.log = this.requestLog.child({ peer: id });
+  }
+
+  /** A resume was refused: the connection may send a fresh `join`. */
+  notAdmitted(): void {
+    if (this.currentPhase === 'admitting') this.currentPhase = 'new';
   }
 
   /** The role it joined as; null before. Kept after it left (its socket is closing). */

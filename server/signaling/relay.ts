@@ -31,5 +31,11 @@ export interface Relay {
   media: MediaPath;
   viewerCounts: ViewerCounts;
   handlers: HandlerRegistry;
+  /**
+   * Resume (`resume.ts`): the HS256 key of resume tokens (`server/auth/resume-key.ts`), their lifetime (s), and how
+   * long a peer whose connection was lost (closed without a close frame, 1006) stays in its room, its peer connections
+   * untouched, before the room is told it left (ms).
+   */
+  resume: { key: Uint8Array; ttlS: number; graceMs: number };
   counters?: RelayCounters | undefined;
 }

@@ -10,6 +10,7 @@ import type { ChatEntry, Role } from '../../protocol/messages.ts';
 import type { RoomMembers, Sink } from '../bus/bus.ts';
 import type { RoomView } from '../media/media-path.ts';
 import type { Delivered } from './delivered.ts';
+import type { Elsewhere, RemoteMembers } from './elsewhere.ts';
 import type { Peer } from './peer.ts';
 import { RoomChat } from './room-chat.ts';
 
@@ -19,7 +20,10 @@ export interface RoomSnapshot {
   /** The broadcaster has announced its media (`broadcastAvailable`). */
   readonly live: boolean;
   readonly hasBroadcaster: boolean;
+  /** Watchers on this node. */
   readonly watchers: number;
+  /** Watchers of the room on other nodes of the cluster (0 with one node). */
+  readonly watchersElsewhere: number;
   readonly chatEnabled: boolean;
   /** The broadcaster's latest `stats` report, summarized; null before the first or after the broadcaster left. */
   readonly delivered: Delivered | null;
@@ -35,40 +39,66 @@ export class Room implements RoomView, RoomMembers {
   private readonly chat = new RoomChat();
   private lastDelivered: Delivered | null = null;
 
-  constructor(readonly name: string) {}
+  /**
+   * @param elsewhere the other nodes of a cluster, if any: the room's reads below then count their peers too, and
+   *   going live is announced to them
+   */
+  constructor(
+    readonly name: string,
+    private readonly elsewhere: Elsewhere | null = null,
+  ) {}
 
-  // ---- Reading ----------------------------------------------------------------------------------------------------
+  // ---- Reading (the cluster's room when there are other nodes) -----------------------------------------------------
+
+  private get remote(): RemoteMembers | undefined {
+    return this.elsewhere?.members(this.name);
+  }
 
   /** True once the broadcaster has sent `broadcastAvailable`: it has media and answers `getBroadcast`. */
   get live(): boolean {
-    return this.isLive;
+    return this.broadcasterPeer ? this.isLive : (this.remote?.broadcaster?.live ?? false);
   }
 
+  /** The broadcaster when this node holds it. */
   get broadcaster(): Peer | null {
     return this.broadcasterPeer;
   }
 
+  /** The broadcaster's id, wherever it is connected. */
   get broadcasterId(): string | null {
-    return this.broadcasterPeer?.id ?? null;
+    return this.broadcasterPeer?.id ?? this.remote?.broadcaster?.id ?? null;
   }
 
   /** The live broadcaster's id, or null (what `joined.broadcaster` reports). */
   get liveBroadcasterId(): string | null {
-    return this.isLive ? this.broadcasterId : null;
+    return this.live ? this.broadcasterId : null;
   }
 
+  /** Watchers of the room, on every node. */
   get watcherCount(): number {
-    return this.watcherPeers.size;
+    return this.watcherPeers.size + (this.remote?.watcherCount ?? 0);
   }
 
   hasWatcher(id: string): boolean {
-    return this.watcherPeers.has(id);
+    return this.watcherPeers.has(id) || (this.remote?.hasWatcher(id) ?? false);
   }
 
   watcherIds(): IterableIterator<string> {
     return this.watcherPeers.keys();
   }
 
+  /** The local peer with `id` (its broadcaster or a watcher), if this node holds it. */
+  localPeer(id: string): Peer | undefined {
+    return this.broadcasterPeer?.id === id ? this.broadcasterPeer : this.watcherPeers.get(id);
+  }
+
+  /** Every peer of the room this node holds. */
+  *localPeers(): IterableIterator<Peer> {
+    if (this.broadcasterPeer) yield this.broadcasterPeer;
+    yield* this.watcherPeers.values();
+  }
+
+  /** No peer of the room is on this node (it is discarded here). */
   get empty(): boolean {
     return this.broadcasterPeer === null && this.watcherPeers.size === 0;
   }
@@ -89,6 +119,7 @@ export class Room implements RoomView, RoomMembers {
       live: this.isLive,
       hasBroadcaster: this.broadcasterPeer !== null,
       watchers: this.watcherPeers.size,
+      watchersElsewhere: this.remote?.watcherCount ?? 0,
       chatEnabled: this.chat.enabled,
       delivered: this.lastDelivered,
     });
@@ -141,6 +172,7 @@ export class Room implements RoomView, RoomMembers {
   /** The broadcaster announced its media (`broadcastAvailable`). */
   goLive(): void {
     this.isLive = true;
+    if (this.broadcasterPeer) this.elsewhere?.joined(this.name, this.broadcasterPeer.id, 'broadcaster', true);
   }
 
   /** Keep the broadcaster's latest delivery report (it replaces the one before). */

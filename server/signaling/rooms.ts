@@ -6,14 +6,41 @@ import type { ErrorCode } from '../../protocol/errors.ts';
 import type { Role } from '../../protocol/messages.ts';
 import type { PeerDirectory } from '../bus/bus.ts';
 import { roomIsFull } from './capacity.ts';
+import type { Elsewhere } from './elsewhere.ts';
 import type { Peer } from './peer.ts';
 import { Room, type Removal, type RoomSnapshot } from './room.ts';
 
 export class Rooms implements PeerDirectory {
   private readonly rooms = new Map<string, Room>();
 
-  /** @param maxViewers the most watchers per room (`MAX_VIEWERS`); 0 means no limit */
-  constructor(private readonly maxViewers = 0) {}
+  /**
+   * @param maxViewers the most watchers per room (`MAX_VIEWERS`, across the cluster); 0 means no limit
+   * @param elsewhere  the other nodes of a cluster, if any (see `elsewhere.ts`)
+   * @param takeover   a broadcaster may join a room whose broadcaster is on another node (`BROADCASTER_TAKEOVER`)
+   */
+  constructor(
+    private readonly maxViewers = 0,
+    private readonly elsewhere: Elsewhere | null = null,
+    private readonly takeover = false,
+  ) {}
+
+  /**
+   * Get ready for a peer to join room `name`: with other nodes, learn whom they hold there first (once per room,
+   * resolves at once after). Call before {@link admit}.
+   */
+  async prepare(name: string): Promise<void> {
+    if (!this.ready(name)) await this.elsewhere?.enter(name);
+  }
+
+  /** True when a peer may join room `name` without {@link prepare} (always with one node). */
+  ready(name: string): boolean {
+    return this.elsewhere === null || this.rooms.has(name) || this.elsewhere.members(name) !== undefined;
+  }
+
+  /** Every peer this node holds. */
+  *peers(): IterableIterator<Peer> {
+    for (const room of this.rooms.values()) yield* room.localPeers();
+  }
 
   /** The room called `name`, if someone is in it (also how the bus finds a room's peers). */
   get(name: string): Room | undefined {
@@ -33,15 +60,17 @@ export class Rooms implements PeerDirectory {
    *   watcher joins a room that has `maxViewers` watchers
    */
   admit(peer: Peer, name: string, role: Role): Room | ErrorCode {
-    let room = this.rooms.get(name);
-    if (role === 'broadcaster' && room?.broadcaster) return 'broadcaster_exists';
-    if (role === 'watcher' && room && roomIsFull(room, this.maxViewers)) return 'room_full';
-    if (!room) {
-      room = new Room(name);
-      this.rooms.set(name, room);
-    }
+    const room = this.rooms.get(name) ?? new Room(name, this.elsewhere);
+    if (role === 'broadcaster' && room.broadcaster) return 'broadcaster_exists';
+    // A broadcaster held by another node: refused, unless it is this very peer resuming here, or takeover is on.
+    const remote = role === 'broadcaster' && !room.broadcaster ? room.broadcasterId : null;
+    if (remote !== null && remote !== peer.id && !this.takeover) return 'broadcaster_exists';
+    // A watcher resuming here from another node is counted there still: it takes no new place.
+    if (role === 'watcher' && !room.hasWatcher(peer.id) && roomIsFull(room, this.maxViewers)) return 'room_full';
+    this.rooms.set(name, room);
     room.admit(peer, role);
     peer.joined(role, name);
+    this.elsewhere?.joined(name, peer.id, role, false);
     return room;
   }
 
@@ -55,7 +84,11 @@ export class Rooms implements PeerDirectory {
     peer.left();
     const removal = room?.remove(peer) ?? null;
     if (!room || !removal) return null;
-    if (room.empty) this.rooms.delete(room.name);
+    this.elsewhere?.left(room.name, peer.id);
+    if (room.empty) {
+      this.rooms.delete(room.name);
+      this.elsewhere?.emptied(room.name);
+    }
     return { room, removal };
   }
 }

@@ -10,9 +10,10 @@ import type { ClientMessage, ClientMessageType } from '../../protocol/messages.t
 import { admit } from './admission.ts';
 import { ConnectionGuards, screenFrame, type GuardOptions } from './guards.ts';
 import { dispatch } from './handlers.ts';
-import { join, leave } from './join.ts';
+import { leave } from './join.ts';
 import { Peer } from './peer.ts';
 import type { Relay } from './relay.ts';
+import { enter, ResumeRefresh } from './resume.ts';
 
 /** Options of the relay route. */
 export interface RelayOptions extends GuardOptions {
@@ -37,7 +38,7 @@ function watchersOf(relay: Relay, peer: Peer): number {
 function onMessage(relay: Relay, peer: Peer, message: ClientMessage, from: ClientOrigin, joined: () => void): ClientMessageType | null {
   if (message.type === 'join') {
     if (peer.phase !== 'new') peer.fail('already_joined');
-    else admit(peer, message, from, relay.config, () => join(relay, peer, message) && joined());
+    else admit(peer, message, from, relay.config, () => enter(relay, peer, message, joined));
     return null;
   }
   const room = peer.roomName === null ? undefined : relay.rooms.get(peer.roomName);
@@ -56,6 +57,9 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
   const { relay } = opts;
   const guards = new ConnectionGuards(opts);
   guards.start(app);
+  const refresh = new ResumeRefresh(relay);
+  refresh.start();
+  app.addHook('onClose', async () => refresh.stop());
 
   // No security headers here (`helmet: false`): `ws` writes the 101 handshake itself, so helmet's headers never left
   // with it; building them cost CPU on every join and stayed in memory with each connection.
@@ -68,7 +72,7 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
     const joinTimer = setTimeout(() => {
       if (peer.role === null) peer.fail('join_timeout');
     }, opts.joinTimeoutMs);
-    const from: ClientOrigin = { remoteAddress: req.socket.remoteAddress, host: req.headers.host };
+    const from: ClientOrigin = { remoteAddress: req.ip, host: req.headers.host };
     const budget = guards.budget(() => (peer.role === 'broadcaster' ? watchersOf(relay, peer) : null));
     // Once joined, the connection holds no Timeout and closure.
     const joined = () => clearTimeout(joinTimer);
@@ -88,6 +92,14 @@ export async function relayRoute(app: FastifyInstance, opts: RelayOptions): Prom
     socket.on('close', (code) => {
       clearTimeout(joinTimer);
       release();
+      // A connection that ended with a close frame was closed on purpose: the peer has left. One lost without it
+      // (1006: the network, a crash, the heartbeat's terminate) may resume within the grace.
+      const { graceMs } = relay.resume;
+      if (peer.phase === 'joined' && code === 1006 && graceMs > 0) {
+        peer.log.info({ code, graceMs }, 'connection lost; the peer may resume');
+        setTimeout(() => leave(relay, peer), graceMs).unref();
+        return;
+      }
       leave(relay, peer);
       peer.log.info({ code }, 'left');
     });

@@ -33,6 +33,8 @@ t.test('--quick writes RESULTS.md, results.json and the charts', async (t) => {
   for (const r of results.relay?.runs ?? []) t.ok(r.messages > 0 && r.serverCpuMs > 0 && r.rttMs !== null, `${r.server}: messages relayed and measured`);
   t.same(results.memory?.runs.map((r) => r.server), ['plain', 'onair']);
   t.equal(results.joinStorm?.lost, 0, 'no watcher lost in the join storm');
+  t.match(results.clusterJoinStorm, { nodes: 3, lost: 0 }, 'nor in the join storm across three nodes sharing Redis');
+  t.ok(results.clusterRelay && results.clusterRelay.single.messages > 0 && results.clusterRelay.cluster.messages > 0, 'messages relayed on one node and across two');
   t.same(results.ttff?.steps.map((s) => s.watchers), [1, 4]);
   t.ok(results.ttff?.steps.every((s) => s.ttffMs !== null && s.failed === 0), 'every watch page showed a frame');
   t.ok(results.ttff?.floorMs !== null, 'the in-page floor is measured');
@@ -40,7 +42,7 @@ t.test('--quick writes RESULTS.md, results.json and the charts', async (t) => {
   t.ok(results.mesh?.runs.every((r) => r.steps.length > 0), 'each mesh run measured at least one step');
 
   const markdown = readFileSync(join(dir, 'RESULTS.md'), 'utf8');
-  for (const heading of ['# OnAir benchmark results', '## Relay throughput', '## Memory per connected watcher', '## Join storm', '## Time to first frame', '## Mesh capacity']) {
+  for (const heading of ['# OnAir benchmark results', '## Relay throughput', '## Memory per connected watcher', '## Join storm', '## Cross-node relay', '## Join storm across a cluster', '## Time to first frame', '## Mesh capacity']) {
     t.ok(markdown.includes(`\n${heading}\n`) || markdown.startsWith(`${heading}\n`), heading);
   }
   t.notMatch(markdown, /NaN|undefined/, 'no unformatted value');

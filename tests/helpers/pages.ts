@@ -17,6 +17,25 @@ async function recordCspViolations(page: Page): Promise<void> {
   });
 }
 
+/** Count every `RTCPeerConnection` the page makes, across reloads (read with {@link peerConnectionsMade}). */
+async function countPeerConnections(page: Page): Promise<void> {
+  await page.evaluateOnNewDocument(() => {
+    const w = window as unknown as { onairPeerConnectionsMade: number };
+    w.onairPeerConnectionsMade = 0;
+    window.RTCPeerConnection = new Proxy(window.RTCPeerConnection, {
+      construct(target, args: ConstructorParameters<typeof RTCPeerConnection>) {
+        w.onairPeerConnectionsMade++;
+        return new target(...args);
+      },
+    });
+  });
+}
+
+/** How many `RTCPeerConnection`s the page has made since it was last loaded. */
+export async function peerConnectionsMade(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { onairPeerConnectionsMade: number }).onairPeerConnectionsMade);
+}
+
 /** The CSP violations the page has reported since it was last loaded. */
 export async function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { onairCspViolations?: string[] }).onairCspViolations ?? []);
@@ -30,6 +49,7 @@ export async function openBroadcaster(browser: Browser, httpUrl: string, room: s
   const page = await browser.newPage();
   page.on('pageerror', (err) => console.error('broadcaster page error:', err));
   await recordCspViolations(page);
+  await countPeerConnections(page);
   await page.goto(`${httpUrl}/?room=${encodeURIComponent(room)}${fragment(token)}`);
   await page.waitForFunction(() => !(document.getElementById('start') as HTMLButtonElement).disabled, POLL);
   return page;
@@ -49,6 +69,7 @@ export async function openWatcher(browser: Browser, httpUrl: string, room: strin
   const page = await browser.newPage();
   page.on('pageerror', (err) => console.error('watcher page error:', err));
   await recordCspViolations(page);
+  await countPeerConnections(page);
   await page.goto(`${httpUrl}/watch?room=${encodeURIComponent(room)}${fragment(token)}`);
   return page;
 }

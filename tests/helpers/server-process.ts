@@ -4,6 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { startScript } from './run-script.ts';
+import { TEST_RESUME_SECRET } from './server.ts';
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -16,12 +17,13 @@ export interface ServerProcess {
 }
 
 /**
- * Start `server/index.ts` on 127.0.0.1:`port` (no STUN) with `env` on top, and wait until it listens.
+ * Start `server/index.ts` on 127.0.0.1:`port` (no STUN, the tests' `RESUME_SECRET`) with `env` on top, and wait until
+ * it listens.
  *
  * @throws Error with its output when it exits before listening
  */
 export async function startServerProcess(port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = startScript('server/index.ts', [], { PORT: String(port), HOST: '127.0.0.1', STUN_URLS: 'none', LOG_LEVEL: 'info', SFU: 'off', ...env });
+  const child = startScript('server/index.ts', [], { PORT: String(port), HOST: '127.0.0.1', STUN_URLS: 'none', LOG_LEVEL: 'info', SFU: 'off', RESUME_SECRET: TEST_RESUME_SECRET, ...env });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildServer, type BuildOptions } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 
+/** The resume key test servers share (so a token survives a restart, or works on another node). */
+export const TEST_RESUME_SECRET = 'test-resume-secret-0123456789abcdef';
+
 export interface TestServer {
   app: FastifyInstance;
   /** `http://127.0.0.1:<port>` */
@@ -16,12 +19,13 @@ export interface TestServer {
 }
 
 /**
- * @param env  configuration variables on top of the test defaults (`PORT=0`, `HOST=127.0.0.1`, `STUN_URLS=none`, `SFU=off`: the SFU tests turn it on);
+ * @param env  configuration variables on top of the test defaults (`PORT=0`, `HOST=127.0.0.1`, `STUN_URLS=none`,
+ *             `SFU=off`: the SFU tests turn it on; `RESUME_SECRET` = {@link TEST_RESUME_SECRET});
  *             give `PORT` to start a server again where an earlier one was
  * @param opts build options (logger, join timeout)
  */
 export async function startServer(env: Record<string, string> = {}, opts: BuildOptions = {}): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', STUN_URLS: 'none', LOG_LEVEL: 'silent', SFU: 'off', ...env }, null);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', STUN_URLS: 'none', LOG_LEVEL: 'silent', SFU: 'off', RESUME_SECRET: TEST_RESUME_SECRET, ...env }, null);
   const app = await buildServer(config, { logger: false, ...opts });
   await app.listen({ port: config.port, host: '127.0.0.1' });
   const address = app.server.address();

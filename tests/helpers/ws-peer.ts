@@ -7,7 +7,7 @@ import type { Role, ServerMessage, ServerMessageOf, ServerMessageType } from '..
 import { parseServerMessage } from '../../protocol/parse.ts';
 
 /** Messages {@link WsPeer.next} skips unless asked for by type. */
-const UNASKED: ReadonlySet<ServerMessageType> = new Set(['viewerCount', 'chatHistory']);
+const UNASKED: ReadonlySet<ServerMessageType> = new Set(['viewerCount', 'chatHistory', 'resumeToken']);
 
 export class WsPeer {
   /** Every checked message received, in order. */
@@ -53,8 +53,8 @@ export class WsPeer {
 
   /**
    * The next message not yet consumed (skipping messages of other types when `type` is given, and always
-   * skipping `viewerCount` and `chatHistory`, which come with every join, unless asked for). Rejects if the
-   * socket closes first.
+   * skipping `viewerCount`, `chatHistory` and `resumeToken`, which come with every join, unless asked for).
+   * Rejects if the socket closes first.
    */
   async next<T extends ServerMessageType>(type?: T): Promise<ServerMessageOf<T>> {
     for (;;) {

@@ -24,6 +24,7 @@ t.test('errors that end the connection', async (t) => {
     unauthorized: 1008,
     rate_limited: 1008,
     broadcaster_replaced: 1008,
+    resumed_elsewhere: 1008,
   });
   for (const code of CLOSE_NO_RETRY) t.not(ERRORS[code].close, null, `${code} (no retry) closes the connection`);
   t.same(CLOSE, { goingAway: 1001, unsupportedData: 1003, policyViolation: 1008, messageTooBig: 1009, internalError: 1011, tryAgainLater: 1013 });

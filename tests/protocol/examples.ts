@@ -40,6 +40,10 @@ export const CANDIDATE = {
   usernameFragment: '4ZcD',
 };
 
+/** A resume token as the server signs it (an HS256 JWT; see server/auth/resume-token.ts). */
+export const RESUME_TOKEN =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb29tIjoibWFpbiIsInJvbGUiOiJ3YXRjaGVyIiwic3ViIjoiSHgybS1MWjBjXzlwUWVSdDd1VncxQSIsImF1ZCI6Im9uYWlyLXJlc3VtZSIsImlhdCI6MTc2NzIyNTYwMCwiZXhwIjoxNzY3MjI1NjYwfQ.3cSz1C0mcsYyJgq2hYb6oS0Q0-8XjP1tW5kV0wJQJ8s';
+
 export const CLIENT_EXAMPLES: { [T in ClientMessageType]: ClientMessageOf<T> } = {
   join: { type: 'join', room: 'main', role: 'watcher' },
   broadcastAvailable: { type: 'broadcastAvailable' },
@@ -72,7 +76,9 @@ export const SERVER_EXAMPLES: { [T in ServerMessageType]: ServerMessageOf<T> } =
     ],
     iceTransportPolicy: 'all',
     broadcaster: BROADCASTER_ID,
+    resumed: false,
   },
+  resumeToken: { type: 'resumeToken', token: RESUME_TOKEN },
   broadcastAvailable: { type: 'broadcastAvailable', from: BROADCASTER_ID },
   getBroadcast: { type: 'getBroadcast', from: WATCHER_ID },
   offer: { type: 'offer', from: BROADCASTER_ID, sdp: OFFER_SDP },

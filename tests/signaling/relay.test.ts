@@ -31,7 +31,7 @@ t.test('two rooms at once, one broadcaster and three watchers each: the whole tr
 
 t.test('a joiner gets `joined` first, then the current viewer count', TEST_OPTIONS, async (t) => {
   const { peer: b, joined: bj } = await WsPeer.joined(server.wsUrl, 'first', 'broadcaster');
-  t.same(bj, { type: 'joined', id: bj.id, room: 'first', role: 'broadcaster', iceServers: [], iceTransportPolicy: 'all', broadcaster: null });
+  t.same(bj, { type: 'joined', id: bj.id, room: 'first', role: 'broadcaster', iceServers: [], iceTransportPolicy: 'all', broadcaster: null, resumed: false });
   await b.next('viewerCount');
   t.same(b.received.slice(0, 2), [bj, { type: 'viewerCount', count: 0 }]);
   const watchers = [];
