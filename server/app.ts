@@ -95,7 +95,12 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     ...(config.trustProxy ? { trustProxy: [...config.trustProxy] } : {}),
   });
   // The SFU first: with SFU=janus a Janus that cannot start fails the build, before anything listens.
-  const sfu = await startSfu(config.sfu, app.log as unknown as Logger, opts.sfu);
+  // Escalation to the SFU is decided by the node a watcher is on, and a room's SFU state lives in that node's memory:
+  // with several nodes (REDIS_URL) the rooms stay peer to peer until that is cluster-aware (README "Scaling out").
+  if (config.redisUrl && config.sfu.mode !== 'off') {
+    app.log.warn('REDIS_URL is set: rooms stay peer to peer (escalation to the SFU works on a single node only for now)');
+  }
+  const sfu = config.redisUrl ? null : await startSfu(config.sfu, app.log as unknown as Logger, opts.sfu);
   app.decorate('sfu', sfu);
   app.addHook('onClose', async () => sfu?.close());
   // Where peers live (this process, or a cluster of nodes sharing Redis) and how media flows (the mesh, escalating
