@@ -59,6 +59,21 @@ export interface NdcBroadcasterOptions {
   offer?: boolean;
 }
 
+/**
+ * Apply a trickled candidate. libdatachannel throws on one it cannot use (the end-of-candidates empty line, or one that
+ * arrives as the connection closes: "Got a remote candidate without ICE transport", seen once in a clean-clone run):
+ * such a candidate is dropped, as the simulator's own receiver does, instead of failing the test as an uncaught
+ * exception in the relay's listener.
+ */
+function addCandidate(pc: PeerConnection, candidate: IceCandidate): void {
+  if (candidate.candidate.trim() === '') return;
+  try {
+    pc.addRemoteCandidate(candidate.candidate, candidate.sdpMid ?? 'video');
+  } catch {
+    // dropped: see above
+  }
+}
+
 export class NdcBroadcaster {
   /** Resolves once any watcher sent a REMB report. */
   readonly rembSeen: Promise<void>;
@@ -75,13 +90,13 @@ export class NdcBroadcaster {
       if (!peer) return;
       peer.pc.setRemoteDescription(sdp, 'answer');
       // Trickled candidates can overtake the answer; libdatachannel throws on a candidate before the answer.
-      for (const c of peer.early.splice(0)) peer.pc.addRemoteCandidate(c.candidate, c.sdpMid ?? 'video');
+      for (const c of peer.early.splice(0)) addCandidate(peer.pc, c);
       peer.answered = true;
     });
     relay.on('iceAnswerCandidate', ({ from, candidate }) => {
       const peer = this.peers.get(from);
       if (!peer) return;
-      if (peer.answered) peer.pc.addRemoteCandidate(candidate.candidate, candidate.sdpMid ?? 'video');
+      if (peer.answered) addCandidate(peer.pc, candidate);
       else peer.early.push(candidate);
     });
   }
