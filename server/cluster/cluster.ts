@@ -271,8 +271,12 @@ export class Cluster implements Elsewhere {
   private onMessage(channel: string, message: string): void {
     let events: Array<RoomEvent | NodeEvent>;
     try {
-      const parsed = JSON.parse(message) as RoomEvent | NodeEvent | Array<RoomEvent | NodeEvent>;
-      events = Array.isArray(parsed) ? parsed : [parsed];
+      // Only our nodes publish on these channels (the events' full schema is ours); still, anything that is not an
+      // object with a kind (`k`) is refused here rather than read further, so a stray publish cannot throw below.
+      const parsed: unknown = JSON.parse(message);
+      const list: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
+      if (!list.every((e) => typeof e === 'object' && e !== null && typeof (e as { k?: unknown }).k === 'string')) throw new Error('not events');
+      events = list as Array<RoomEvent | NodeEvent>;
     } catch {
       return this.log.warn({ channel }, 'unreadable message on a redis channel');
     }
