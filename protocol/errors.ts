@@ -34,6 +34,15 @@ export const ERRORS = {
   resume_invalid: { message: 'This resume token is not valid here (forged, or for another room or role); join afresh.', close: null },
   resume_expired: { message: 'This resume token has expired; join afresh.', close: null },
   resumed_elsewhere: { message: 'This connection was resumed by another one.', close: 1008 },
+  whip_no_sfu: { message: 'WHIP ingest needs the media server (SFU), and this server runs none: see README "Broadcast from OBS".', close: null },
+  whip_unsupported_media_type: { message: 'WHIP: send an offer as application/sdp, trickled candidates as application/trickle-ice-sdpfrag.', close: null },
+  whip_body_too_large: { message: 'WHIP: the request body is too large.', close: null },
+  whip_bad_sdp: { message: 'WHIP: the body is not a readable SDP offer or fragment.', close: null },
+  whip_unsupported_codec: { message: 'WHIP: the offer has media the room cannot carry (video: VP8 or H.264; audio: Opus).', close: null },
+  whip_not_found: { message: 'WHIP: no such session (it ended, or never existed).', close: null },
+  whip_method_not_allowed: { message: 'WHIP: this method is not allowed on this URL.', close: null },
+  whip_precondition_failed: { message: 'WHIP: the entity tag does not match this session.', close: null },
+  whip_ice_restart_unsupported: { message: 'WHIP: ICE restarts are not supported; DELETE this session and start a new one.', close: null },
 } as const satisfies Record<string, { message: string; close: number | null }>;
 
 /** A stable error code from {@link ERRORS}. */

@@ -27,6 +27,7 @@ import { RedisBus } from './cluster/redis-bus.ts';
 import { MeshMediaPath } from './media/mesh.ts';
 import { startSfu, type Sfu, type StartSfuOptions } from './sfu/sfu.ts';
 import { relayHandlers } from './relay-handlers.ts';
+import { whipRoutes } from './whip/routes.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { RateLimits } from './signaling/rate-limit.ts';
 import type { Relay } from './signaling/relay.ts';
@@ -110,9 +111,10 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   const metrics = new Metrics(rooms, () => app.websocketServer?.clients.size ?? 0, cluster ? () => cluster.rooms() : undefined);
   const redisBus = cluster ? new RedisBus(rooms, cluster) : null;
   const bus: Bus = redisBus ?? new LocalBus(rooms);
-  const media: MediaPath = sfu
+  const escalating = sfu
     ? new EscalatingMediaPath({ bus, client: sfu.client, meshMaxViewers: config.meshMaxViewers, log: app.log.child({ component: 'media' }) })
-    : new MeshMediaPath(bus);
+    : null;
+  const media: MediaPath = escalating ?? new MeshMediaPath(bus);
   metrics.trackMedia(rooms, media, () => sfu?.client.connection.state ?? 'off');
   const relay: Relay = {
     config,
@@ -162,6 +164,13 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     maxBufferedBytes: opts.maxBufferedBytes,
   });
 
+  // WHIP ingest (encoders such as OBS) publishes through the SFU only.
+  await app.register(whipRoutes, {
+    relay,
+    config,
+    escalate: escalating && ((room) => escalating.escalateNow(room)),
+    sfuUp: () => sfu?.client.connection.state === 'up',
+  });
   await pages(app, { root: PUBLIC_DIR, config });
   await app.register(opsRoutes, { config, rooms, metrics, media, sfu, cluster });
   return app;

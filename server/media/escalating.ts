@@ -92,6 +92,17 @@ export class EscalatingMediaPath implements MediaPath {
     this.#rooms.delete(room.name);
   }
 
+  /**
+   * Move a live room to the SFU now, whatever its audience: a WHIP publisher (`server/whip/`) sends one stream and
+   * cannot serve watchers peer to peer.
+   * @returns whether the room is on the SFU (false: not live, or the SFU is down)
+   */
+  escalateNow(room: RoomView): boolean {
+    const media = this.#media(room);
+    if (!media.sfu) this.#escalate(media);
+    return media.sfu !== null;
+  }
+
   report(name: string, watchers: number): MediaReport {
     const media = this.#rooms.get(name);
     if (!media?.sfu) return { path: 'mesh', viewers: { mesh: media ? media.mesh.size : watchers, sfu: 0 } };
