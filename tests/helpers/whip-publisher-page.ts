@@ -71,7 +71,11 @@ export async function whipPublisherServer(): Promise<{ url: string; close(): Pro
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    // Chromium keeps its connections open: close them, or close() waits for the browser.
+    close: () => new Promise((resolve) => server.close(() => resolve()).closeAllConnections()),
+  };
 }
 
 /** Open the publisher page. */
