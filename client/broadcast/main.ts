@@ -15,6 +15,7 @@ import { AdaptationLoop } from './adaptation-loop.ts';
 import { Audience } from './audience.ts';
 import { AudiencePanel } from './audience-panel.ts';
 import { setUpControls } from './controls.ts';
+import { ObsPanel } from './obs-panel.ts';
 import { ShareLink } from './share.ts';
 import { LocalMedia } from './local-media.ts';
 
@@ -56,6 +57,7 @@ const share = new ShareLink(
   byId('embed-snippet', HTMLTextAreaElement),
   byId('share', HTMLElement),
 );
+const obs = new ObsPanel({ box: byId('obs', HTMLElement), server: byId('whip-url', HTMLInputElement), token: byId('whip-token', HTMLElement) });
 const roomName = () => roomInput.value.trim();
 
 /**
@@ -68,8 +70,13 @@ function checkRoom(): void {
   roomInput.setAttribute('aria-invalid', String(!roomValid));
   roomError.textContent = roomValid ? '' : name === '' ? 'Type a room name.' : 'A room name is 1 to 64 letters (A–Z), digits, _ or -, with no spaces.';
   startButton.disabled = signaling !== null || !ready || !roomValid;
-  if (roomValid) void share.show(name).catch(reportError);
-  else share.hide();
+  if (roomValid) {
+    void share.show(name).catch(reportError);
+    obs.show(name);
+  } else {
+    share.hide();
+    obs.hide();
+  }
 }
 
 function show(state: PageState, text: string): void {

@@ -2,7 +2,8 @@
  * WHIP end to end, with a client no one here wrote: Eyevinn's WHIP web client publishes the fake camera from a page on
  * another origin (CORS), with a broadcaster token, into `/whip/<room>`; it reads its ICE servers with OPTIONS and
  * trickles its candidates with PATCH. A watcher on OnAir's `/watch` page decodes the broadcast through the SFU, in VP8
- * and in H.264; `client.destroy()` (a DELETE) ends it and the watch page says so.
+ * and in H.264; `client.destroy()` (a DELETE) ends it and the watch page says so. The endpoint used is the one the
+ * broadcaster page's "Broadcast with OBS" panel shows.
  */
 import type { Page } from 'puppeteer';
 import t from 'tap';
@@ -10,7 +11,7 @@ import { RoomsReport } from '../../protocol/rooms-report.ts';
 import { signToken } from '../../server/auth/tokens.ts';
 import { startE2e } from '../helpers/e2e.ts';
 import { SFU_INTERFACE, sfuSkipReason } from '../helpers/janus.ts';
-import { openWatcher, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
+import { openBroadcaster, openWatcher, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
 import { openWhipPublisher, whipPublisherServer } from '../helpers/whip-publisher-page.ts';
 
 type WhipHandle = { start(endpoint: string, token: string, codec: string): Promise<string>; stop(): Promise<void>; canSend(codec: string): boolean };
@@ -52,9 +53,15 @@ if (skip) {
       await waitForState(watcher, 'waiting');
 
       const token = await signToken(SECRET, { room, role: 'broadcaster' }, 600);
+      // The endpoint is the one the broadcaster page's "Broadcast with OBS" panel shows.
+      const page = await openBroadcaster(chromium.browser, server.httpUrl, room, token);
+      const endpoint = await page.$eval('#whip-url', (el) => (el as HTMLInputElement).value);
+      t.equal(endpoint, `${server.httpUrl}/whip/${room}`, 'the broadcaster page shows the WHIP URL');
+      t.match(await page.$eval('#whip-token', (el) => el.textContent), /the token this page was opened with/, 'and where the token is');
+      await page.close();
       const resource = await publisher.evaluate(
-        (endpoint, tk, c) => (window as unknown as { whip: WhipHandle }).whip.start(endpoint, tk, c),
-        `${server.httpUrl}/whip/${room}`,
+        (url, tk, c) => (window as unknown as { whip: WhipHandle }).whip.start(url, tk, c),
+        endpoint,
         token,
         codec,
       );
