@@ -3,7 +3,8 @@
 # `coturn` (the TURN server of the TURN end-to-end test), `janus` (Janus WebRTC Server, the SFU a room escalates to),
 # `iproute2` (the tests' private network namespace and its veth pair), `openssl` (a self-signed certificate for the
 # HTTPS test), `ffmpeg` (the fake camera clip of the simulator's and the benchmark's Chromium broadcaster),
-# `redis-server` and `nginx` (the several-nodes tests: Redis as the nodes' bus, nginx as their load balancer). Runs
+# `redis-server` and `nginx` (the several-nodes tests: Redis as the nodes' bus, nginx as their load balancer),
+# GStreamer with webrtcbin, x264 and Opus for Debian's Python (the WHIP test's H.264 encoder). Runs
 # apt-get when it can (root, apt present); otherwise prints what to install and fails.
 # PUPPETEER_EXECUTABLE_PATH or CHROME_PATH name another Chromium.
 set -euo pipefail
@@ -20,6 +21,16 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v janus >/dev/null 2>&1 || need+=(janus)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+# The WHIP test's non-browser encoder (tests/helpers/gst-whip-publisher.py): GStreamer's webrtcbin with libnice,
+# x264enc and opusenc, driven from Debian's Python through python3-gst-1.0.
+gst_elements='webrtcbin x264enc opusenc rtph264pay rtpopuspay nicesrc videotestsrc audiotestsrc'
+/usr/bin/python3 - "$gst_elements" >/dev/null 2>&1 <<'PY' || need+=(python3-gst-1.0 gir1.2-gst-plugins-bad-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-nice)
+import sys, gi
+gi.require_version("Gst", "1.0"); gi.require_version("GstWebRTC", "1.0"); gi.require_version("GstSdp", "1.0")
+from gi.repository import Gst
+Gst.init(None)
+sys.exit(0 if all(Gst.ElementFactory.find(name) for name in sys.argv[1].split()) else 1)
+PY
 
 # Debian's janus package enables janus.service, whose stock config listens on every interface (HTTP 8088,
 # WebSocket 8188) with no API secret. OnAir runs its own Janus with its own config: stop and disable the package's.

@@ -5,7 +5,6 @@
  * and in H.264; `client.destroy()` (a DELETE) ends it and the watch page says so. The endpoint used is the one the
  * broadcaster page's "Broadcast with OBS" panel shows.
  */
-import type { Page } from 'puppeteer';
 import t from 'tap';
 import { RoomsReport } from '../../protocol/rooms-report.ts';
 import { signToken } from '../../server/auth/tokens.ts';
@@ -13,23 +12,9 @@ import { startE2e } from '../helpers/e2e.ts';
 import { SFU_INTERFACE, sfuSkipReason } from '../helpers/janus.ts';
 import { openBroadcaster, openWatcher, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
 import { openWhipPublisher, whipPublisherServer } from '../helpers/whip-publisher-page.ts';
+import { inboundVideoCodec } from '../helpers/whip.ts';
 
 type WhipHandle = { start(endpoint: string, token: string, codec: string): Promise<string>; stop(): Promise<void>; canSend(codec: string): boolean };
-
-/** The MIME type of the codec the watcher page's video is decoded with (W3C webrtc-stats `codec`). */
-async function inboundVideoCodec(page: Page): Promise<string | null> {
-  return page.evaluate(async () => {
-    const pc = (window.onair as { peerConnection(): RTCPeerConnection | null }).peerConnection();
-    if (!pc) return null;
-    const stats = await pc.getStats();
-    let codecId: string | null = null;
-    stats.forEach((s: { type: string; kind?: string; codecId?: string }) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') codecId = s.codecId ?? null;
-    });
-    const codec = codecId === null ? undefined : (stats.get(codecId) as { mimeType?: string } | undefined);
-    return codec?.mimeType ?? null;
-  });
-}
 
 const skip = sfuSkipReason();
 if (skip) {

@@ -4,6 +4,7 @@
  * returns status, headers and body.
  */
 import { randomBytes } from 'node:crypto';
+import type { Page } from 'puppeteer';
 
 /** A fake but well-formed DTLS fingerprint (Janus checks its form, not the certificate, before ICE). */
 const fingerprint = () => [...randomBytes(32)].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
@@ -75,4 +76,19 @@ export async function whip(url: string, init: { method: string; token?: string; 
   const body = await res.text();
   const error = res.headers.get('content-type')?.startsWith('application/json') ? (JSON.parse(body) as { code: string; message: string }) : null;
   return { status: res.status, headers: res.headers, body, error };
+}
+
+/** The MIME type of the codec the watcher page's video is decoded with (W3C webrtc-stats `codec`). */
+export async function inboundVideoCodec(page: Page): Promise<string | null> {
+  return page.evaluate(async () => {
+    const pc = (window.onair as { peerConnection(): RTCPeerConnection | null }).peerConnection();
+    if (!pc) return null;
+    const stats = await pc.getStats();
+    let codecId: string | null = null;
+    stats.forEach((s: { type: string; kind?: string; codecId?: string }) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') codecId = s.codecId ?? null;
+    });
+    const codec = codecId === null ? undefined : (stats.get(codecId) as { mimeType?: string } | undefined);
+    return codec?.mimeType ?? null;
+  });
 }
