@@ -2,7 +2,7 @@
  * `npm run bench`: measure OnAir against its baselines in one run and write `bench-results/RESULTS.md`, `bench-results/results.json`
  * and the SVG charts (`bench-results/ttff.svg`, `bench-results/mesh-cpu.svg`, `bench-results/mesh-fps.svg`).
  *
- *   npm run bench [-- --quick] [--out-dir bench-results] [--parts relay,memory,join-storm,cluster-relay,cluster-join-storm,ttff,mesh,audience]
+ *   npm run bench [-- --quick] [--out-dir bench-results] [--parts relay,memory,join-storm,cluster-relay,cluster-join-storm,ttff,mesh,audience,whip]
  *                 [--server-env NAME=VALUE]
  *
  * Parts: relay throughput and memory per watcher against a plain `ws` relay; the relay across two nodes sharing
@@ -31,8 +31,9 @@ import { benchRelay } from './bench/relay.ts';
 import { charts, formatResults } from './bench/report.ts';
 import type { BenchResults } from './bench/results.ts';
 import { benchTtff } from './bench/ttff.ts';
+import { benchWhip } from './bench/whip.ts';
 
-const PARTS = ['relay', 'memory', 'join-storm', 'cluster-relay', 'cluster-join-storm', 'ttff', 'mesh', 'audience'] as const;
+const PARTS = ['relay', 'memory', 'join-storm', 'cluster-relay', 'cluster-join-storm', 'ttff', 'mesh', 'audience', 'whip'] as const;
 type Part = (typeof PARTS)[number];
 const IN_NETNS = 'ONAIR_BENCH_IN_NETNS';
 
@@ -105,6 +106,7 @@ async function main(args: string[]): Promise<number> {
         ttffRounds: quick ? 2 : 10,
         env,
       })),
+    whip: async () => void (results.whip = await benchWhip({ rounds: quick ? 2 : 10, capture, env })),
   };
   for (const part of PARTS.filter((p) => options.parts.includes(p))) {
     process.stderr.write(`bench: ${part}…\n`);

@@ -21,7 +21,7 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v janus >/dev/null 2>&1 || need+=(janus)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
-# The WHIP test's non-browser encoder (tests/helpers/gst-whip-publisher.py): GStreamer's webrtcbin with libnice,
+# The WHIP test's non-browser encoder (scripts/lib/gst-whip-publisher.py): GStreamer's webrtcbin with libnice,
 # x264enc and opusenc, driven from Debian's Python through python3-gst-1.0.
 gst_elements='webrtcbin x264enc opusenc rtph264pay rtpopuspay nicesrc videotestsrc audiotestsrc'
 /usr/bin/python3 - "$gst_elements" >/dev/null 2>&1 <<'PY' || need+=(python3-gst-1.0 gir1.2-gst-plugins-bad-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-nice)

@@ -5,6 +5,7 @@
  */
 import type { Distribution } from '../simulate/percentiles.ts';
 import type { AudiencePath, AudienceResult } from './audience.ts';
+import type { WhipResult } from './whip.ts';
 import type { BenchResults } from './results.ts';
 import { lineChart } from './svg.ts';
 
@@ -100,12 +101,25 @@ export function formatResults(r: BenchResults): string {
       '![Broadcaster CPU by viewer count](mesh-cpu.svg)', '', '![Slowest viewer frame rate by viewer count](mesh-fps.svg)', '');
   }
   if (r.audience) lines.push(...audienceSection(r.audience));
+  if (r.whip) lines.push(...whipSection(r.whip));
   const errors = Object.entries(r.errors);
   if (errors.length > 0) {
     lines.push('## Parts that failed', '', ...errors.map(([part, message]) => `- **${part}**: ${message}`), '');
   }
   lines.push(`Part durations: ${Object.entries(r.partSeconds).map(([k, v]) => `${k} ${n(v)} s`).join(', ')}.`, '');
   return lines.join('\n');
+}
+
+/** The WHIP part: a watcher's first frame with a WHIP encoder publishing, against a page broadcaster on the SFU. */
+function whipSection(w: WhipResult): string[] {
+  const ratio = w.whipTtffMs && w.pageTtffMs ? w.whipTtffMs.p50 / w.pageTtffMs.p50 : null;
+  return ['## WHIP ingest', '', `A Chromium watch page's first frame (${w.rounds} rounds each, one watcher, after a warm-up), both through Janus: ` +
+    'a GStreamer WHIP encoder (H.264, keyframe every 1 s, no B-frames) against a Chromium broadcaster page (VP8 simulcast).', '',
+    ...table(['broadcaster', 'samples', 'p50 ms', 'p95 ms', 'max ms', 'failed'], [
+      ['WHIP encoder', n(w.whipTtffMs?.count), ms(w.whipTtffMs, 'p50'), ms(w.whipTtffMs, 'p95'), ms(w.whipTtffMs, 'max'), n(w.failed.whip)],
+      ['broadcaster page', n(w.pageTtffMs?.count), ms(w.pageTtffMs, 'p50'), ms(w.pageTtffMs, 'p95'), ms(w.pageTtffMs, 'max'), n(w.failed.page)],
+    ]),
+    '', `WHIP p50 ÷ page p50: ${n(ratio, 2)}×. Goal (issue 14): WHIP p50 ≤ 300 ms — ${verdict(w.whipTtffMs ? w.whipTtffMs.p50 <= 300 : null)}.`, ''];
 }
 
 const PATH_NAMES: Record<AudiencePath, string> = { mesh: 'Mesh, adaptation off', 'mesh-adapt': 'Mesh, adaptation on', sfu: 'SFU (Janus)' };

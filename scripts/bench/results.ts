@@ -8,6 +8,7 @@ import type { MemoryResult } from './memory.ts';
 import type { MeshResult } from './mesh.ts';
 import type { RelayResult } from './relay.ts';
 import type { TtffResult } from './ttff.ts';
+import type { WhipResult } from './whip.ts';
 
 export interface BenchResults {
   /** The quick smoke run (fewer rounds and viewers) rather than the full one. */
@@ -21,6 +22,7 @@ export interface BenchResults {
   ttff?: TtffResult;
   mesh?: MeshResult;
   audience?: AudienceResult;
+  whip?: WhipResult;
   /** Parts that failed, with the error message; the others are still reported. */
   errors: Record<string, string>;
   /** How long each part took, in s. */

@@ -1,22 +1,16 @@
 /**
  * WHIP from a non-browser encoder that sends what OBS sends: GStreamer's webrtcbin (Debian's python3-gst-1.0,
- * `tests/helpers/gst-whip-publisher.py`) publishing H.264 (x264enc, no B-frames) and Opus with its candidates in the
+ * `scripts/lib/gst-whip-publisher.py`) publishing H.264 (x264enc, no B-frames) and Opus with its candidates in the
  * offer, no trickle, and a bearer token. A watcher on `/watch` decodes H.264 through the SFU; SIGTERM makes the encoder
  * DELETE its resource and the watch page says the broadcast ended.
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { startGstWhipPublisher } from '../../scripts/lib/gst-whip-publisher.ts';
 import { signToken } from '../../server/auth/tokens.ts';
 import { startE2e } from '../helpers/e2e.ts';
 import { SFU_INTERFACE, sfuSkipReason } from '../helpers/janus.ts';
 import { openWatcher, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
 import { inboundVideoCodec } from '../helpers/whip.ts';
-
-const PUBLISHER = fileURLToPath(new URL('../helpers/gst-whip-publisher.py', import.meta.url));
-/** Debian's Python, where python3-gst-1.0 is installed (not a `python3` of pyenv or a virtualenv earlier on PATH). */
-const PYTHON = '/usr/bin/python3';
 
 const skip = sfuSkipReason();
 if (skip) {
@@ -32,22 +26,16 @@ if (skip) {
     await waitForState(watcher, 'waiting');
 
     const token = await signToken(SECRET, { room, role: 'broadcaster' }, 600);
-    const encoder = spawn(PYTHON, [PUBLISHER, `${server.httpUrl}/whip/${room}`, token], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = new Promise<number | null>((resolve) => encoder.once('exit', (code) => resolve(code)));
-    t.teardown(() => void encoder.kill('SIGKILL'));
-    const lines = createInterface({ input: encoder.stdout })[Symbol.asyncIterator]();
-    const first = (await lines.next()).value as string | undefined;
-    if (!first?.startsWith('RESOURCE ')) throw new Error(`the encoder was not published: ${first ?? 'it exited'}`);
-    t.match(first, new RegExp(`^RESOURCE ${server.httpUrl}/whip/${room}/[A-Za-z0-9_-]{22}$`), 'the encoder got 201 and a resource');
+    const encoder = await startGstWhipPublisher(`${server.httpUrl}/whip/${room}`, token);
+    t.teardown(() => encoder.kill());
+    t.match(encoder.resource, new RegExp(`^${server.httpUrl}/whip/${room}/[A-Za-z0-9_-]{22}$`), 'the encoder got 201 and a resource');
 
     await waitForState(watcher, 'live');
     const frames = await waitForFramesAbove(watcher, 10);
     t.pass(`the watcher decodes (${frames} frames)`);
     t.equal(await inboundVideoCodec(watcher), 'video/H264', 'in H.264');
 
-    encoder.kill('SIGTERM');
-    t.equal((await lines.next()).value, 'DELETED 200', 'the encoder DELETEd its resource');
-    t.equal(await exited, 0, 'and exited');
+    t.same(await encoder.stop(), { line: 'DELETED 200', code: 0 }, 'SIGTERM: the encoder DELETEd its resource and exited');
     await waitForState(watcher, 'ended');
     t.pass('the watch page says the broadcast ended');
   });
