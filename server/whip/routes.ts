@@ -151,6 +151,11 @@ export async function whipRoutes(app: FastifyInstance, o: WhipOptions): Promise<
     session.peer.log.info({ videoCodecs: offer.videoCodecs }, 'WHIP offer');
     try {
       const answer = await session.publish(req.body);
+      // An encoder that gave up waiting never learns its resource: end the session rather than leave it live.
+      if (req.raw.socket.destroyed) {
+        session.end('the client went away before the answer');
+        return reply;
+      }
       return reply
         .code(201)
         .type(SDP)
