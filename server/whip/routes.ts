@@ -13,7 +13,9 @@
  * - `OPTIONS` → 204 with CORS headers (any origin: the token, not the origin, is the credential); an authorized
  *   non-preflight `OPTIONS` on the endpoint also gets the `Link` ICE servers. Other methods → 405 with `Allow`.
  *
- * PATCH and DELETE need the same authorization as the POST, for the resource's room. Errors are JSON
+ * PATCH and DELETE need the same authorization as the POST, for the resource's room. Each address gets a request
+ * budget (`MESSAGE_RATE_PER_S`, `MESSAGE_BURST`) and at most `MAX_CONNECTIONS_PER_IP` live sessions: past either, 429.
+ * Errors are JSON
  * `{ code, message }` with a catalogue code (`protocol/errors.ts`): see {@link STATUS} and docs/whip.md.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -23,13 +25,14 @@ import { authorizeJoin, refusalDelay } from '../auth/authorize.ts';
 import type { Config } from '../config.ts';
 import { iceServersFor } from '../ice/ice-servers.ts';
 import { ConnectionLimit } from '../signaling/connection-limit.ts';
+import { TokenBucket } from '../signaling/rate-limit.ts';
 import type { Relay } from '../signaling/relay.ts';
 import { checkOffer, iceServerLinks, parseSdpFrag } from './sdp.ts';
 import { WhipError, WhipSession, type Escalate } from './session.ts';
 
 export interface WhipOptions {
   relay: Relay;
-  config: Pick<Config, 'maxConnectionsPerIp'>;
+  config: Pick<Config, 'maxConnectionsPerIp' | 'messageRate'>;
   /** Moves a room to the SFU (`EscalatingMediaPath.escalateNow`); null when the server runs no SFU. */
   escalate: Escalate | null;
   /** Whether the SFU's connection is up now. */
@@ -57,6 +60,9 @@ export const STATUS: Partial<Record<ErrorCode, number>> = {
   sfu_feed_not_found: 503,
   sfu_unauthorized: 503,
 };
+
+/** Client addresses whose request budgets are kept at most. */
+const MAX_RATE_BUCKETS = 10_000;
 
 const SDP = 'application/sdp';
 const SDPFRAG = 'application/trickle-ice-sdpfrag';
@@ -91,6 +97,15 @@ export async function whipRoutes(app: FastifyInstance, o: WhipOptions): Promise<
   app.addHook('onSend', async (_req, reply) => {
     reply.header('access-control-allow-origin', '*');
     reply.header('access-control-expose-headers', 'Location, ETag, Link, Accept-Patch, Accept-Post, Access-Control-Allow-Methods');
+  });
+  // Requests per client address: a token bucket of MESSAGE_RATE_PER_S / MESSAGE_BURST (the relay's per-connection
+  // budget); past it, 429. Forgotten all at once past MAX_RATE_BUCKETS addresses (memory stays bounded).
+  const buckets = new Map<string, TokenBucket>();
+  app.addHook('onRequest', async (req, reply) => {
+    if (buckets.size >= MAX_RATE_BUCKETS) buckets.clear();
+    let bucket = buckets.get(req.ip);
+    if (!bucket) buckets.set(req.ip, (bucket = new TokenBucket(o.config.messageRate.ratePerS, o.config.messageRate.burst)));
+    if (!bucket.take()) return fail(reply, 'rate_limited', 'WHIP: too many requests from this address; slow down.');
   });
   app.addHook('onClose', async () => {
     for (const session of [...sessions.values()]) session.end('server closing');

@@ -190,3 +190,22 @@ if (skip) {
     await whip(`${server.httpUrl}${again.headers.get('location')}`, { method: 'DELETE', token: good });
   });
 }
+
+if (!skip) {
+  t.test('429: more live sessions from one address than MAX_CONNECTIONS_PER_IP, more requests than its budget', async (t) => {
+    const server = await startServer({ SFU: 'janus', JANUS_INTERFACE: SFU_INTERFACE, MAX_CONNECTIONS_PER_IP: '1', MESSAGE_RATE_PER_S: '0.01', MESSAGE_BURST: '4' });
+    t.teardown(() => server.close());
+    // Protected mode, from loopback: no token needed.
+    const first = await whip(`${server.httpUrl}/whip/a`, { method: 'POST', type: SDP, body: encoderOffer() });
+    t.equal(first.status, 201, 'one session');
+    const second = await whip(`${server.httpUrl}/whip/b`, { method: 'POST', type: SDP, body: encoderOffer() });
+    t.equal(second.status, 429, 'a second one from the same address: 429');
+    t.equal(second.error?.code, 'rate_limited');
+    t.match(second.error?.message, /MAX_CONNECTIONS_PER_IP/);
+    t.equal((await whip(`${server.httpUrl}/whip/a`, { method: 'OPTIONS' })).status, 204, 'the budget: a third request');
+    t.equal((await whip(`${server.httpUrl}/whip/a`, { method: 'OPTIONS' })).status, 204, 'a fourth');
+    const fifth = await whip(`${server.httpUrl}/whip/a`, { method: 'OPTIONS' });
+    t.equal(fifth.status, 429, 'the fifth: 429');
+    t.match(fifth.error?.message, /too many requests/);
+  });
+}
