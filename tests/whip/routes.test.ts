@@ -134,7 +134,10 @@ if (skip) {
     const available = await watcher.peer.next('broadcastAvailable');
     t.ok(available.from, 'watchers are told broadcastAvailable');
     const report = RoomsReport.parse(await (await fetch(`${server.httpUrl}/api/rooms`)).json());
-    t.match(report.rooms.find((r) => r.name === 'main'), { live: true, path: 'sfu' }, '/api/rooms: live, through the SFU');
+    t.match(report.rooms.find((r) => r.name === 'main'), { live: true, broadcaster: true, path: 'sfu' }, '/api/rooms: a live broadcaster, through the SFU');
+    const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    t.match(metrics, /onair_rooms\{state="live"\} 1/, '/metrics: one live room');
+    t.match(metrics, /onair_room_viewers_by_path\{room="main",path="sfu"\} 1/, '/metrics: its watcher through the SFU');
   });
 
   t.test('409 for a second publisher', async (t) => {
