@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """A WHIP publisher (RFC 9725) that sends what OBS sends, from GStreamer's webrtcbin through Debian's python3-gst-1.0:
-H.264 (x264enc: constrained baseline, no B-frames, a keyframe every second) and Opus, from a moving test pattern and
+H.264 (x264enc: constrained baseline unless told another profile, no B-frames, a keyframe every second) and Opus, from a moving test pattern and
 a tone. No trickle ICE: the offer is POSTed once ICE gathering is complete, its candidates in it.
 
-Usage: gst-whip-publisher.py <endpoint> <bearer token>
+Usage: gst-whip-publisher.py <endpoint> <bearer token> [<H.264 profile: constrained-baseline (default), main, high>]
 
 Prints "RESOURCE <url>" once the endpoint answered 201 (or "ERROR <status> <body>" and exits 1), keeps publishing
 until SIGTERM or SIGINT, then DELETEs the resource, prints "DELETED <status>" and exits.
@@ -25,7 +25,7 @@ PIPELINE = """
 webrtcbin name=pc bundle-policy=max-bundle
 videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=30/1
   ! videoconvert ! x264enc tune=zerolatency speed-preset=ultrafast bframes=0 key-int-max=30 bitrate=800
-  ! video/x-h264,profile=constrained-baseline ! rtph264pay config-interval=-1 pt=96 aggregate-mode=zero-latency
+  ! video/x-h264,profile={profile} ! rtph264pay config-interval=-1 pt=96 aggregate-mode=zero-latency
   ! application/x-rtp,media=video,encoding-name=H264,payload=96 ! pc.
 audiotestsrc is-live=true wave=sine volume=0.1 ! audioconvert ! audioresample ! opusenc
   ! rtpopuspay pt=111 ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111 ! pc.
@@ -40,7 +40,7 @@ def say(line):
 
 
 class Publisher:
-    def __init__(self, endpoint, token):
+    def __init__(self, endpoint, token, profile):
         self.endpoint = endpoint
         self.token = token
         self.resource = None
@@ -48,7 +48,7 @@ class Publisher:
         self.offering = False
         self.offer_attempts = 0
         self.loop = GLib.MainLoop()
-        self.pipeline = Gst.parse_launch(PIPELINE)
+        self.pipeline = Gst.parse_launch(PIPELINE.format(profile=profile))
         self.pc = self.pipeline.get_by_name("pc")
         self.pc.connect("on-negotiation-needed", self.on_negotiation_needed)
         self.pc.connect("notify::ice-gathering-state", self.on_gathering)
@@ -133,4 +133,4 @@ class Publisher:
 
 if __name__ == "__main__":
     Gst.init(None)
-    sys.exit(Publisher(sys.argv[1], sys.argv[2]).run())
+    sys.exit(Publisher(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "constrained-baseline").run())

@@ -20,12 +20,15 @@ export interface GstWhipPublisher {
   kill(): void;
 }
 
+/** The H.264 profiles the encoder can send (OBS's x264 sends `high` unless told otherwise). */
+export type H264Profile = 'constrained-baseline' | 'main' | 'high';
+
 /**
- * Start publishing to `endpoint` with `token` as the bearer token.
+ * Start publishing to `endpoint` with `token` as the bearer token, H.264 in `profile` (default constrained baseline).
  * @throws Error with the encoder's own words when it was not published (`ERROR <status> <body>`, or it exited)
  */
-export async function startGstWhipPublisher(endpoint: string, token: string): Promise<GstWhipPublisher> {
-  const encoder = spawn(PYTHON, [SCRIPT, endpoint, token], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startGstWhipPublisher(endpoint: string, token: string, profile: H264Profile = 'constrained-baseline'): Promise<GstWhipPublisher> {
+  const encoder = spawn(PYTHON, [SCRIPT, endpoint, token, profile], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => encoder.once('exit', (code) => resolve(code)));
   const lines = createInterface({ input: encoder.stdout })[Symbol.asyncIterator]();
   const first = (await lines.next()).value as string | undefined;

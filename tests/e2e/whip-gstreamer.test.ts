@@ -1,6 +1,7 @@
 /**
  * WHIP from a non-browser encoder that sends what OBS sends: GStreamer's webrtcbin (Debian's python3-gst-1.0,
- * `scripts/lib/gst-whip-publisher.py`) publishing H.264 (x264enc, no B-frames) and Opus with its candidates in the
+ * `scripts/lib/gst-whip-publisher.py`) publishing H.264 (x264enc, no B-frames; constrained baseline, and High as OBS's
+ * x264 sends by default) and Opus with its candidates in the
  * offer, no trickle, and a bearer token. A watcher on `/watch` decodes H.264 through the SFU; SIGTERM makes the encoder
  * DELETE its resource and the watch page says the broadcast ended.
  */
@@ -19,24 +20,26 @@ if (skip) {
   const SECRET = 'whip-gst-broadcast-secret-0123456789';
   const { server, chromium } = await startE2e(t, { SFU: 'janus', JANUS_INTERFACE: SFU_INTERFACE, BROADCAST_SECRET: SECRET });
 
-  t.test('GStreamer publishes H.264 + Opus without trickle; a watcher decodes H.264; SIGTERM (DELETE) ends it', async (t) => {
-    const room = 'whip-gst';
-    const watcher = await openWatcher(chromium.browser, server.httpUrl, room);
-    t.teardown(() => watcher.close());
-    await waitForState(watcher, 'waiting');
+  for (const profile of ['constrained-baseline', 'high'] as const) {
+    t.test(`GStreamer publishes H.264 (${profile}) + Opus without trickle; a watcher decodes H.264; SIGTERM (DELETE) ends it`, async (t) => {
+      const room = `whip-gst-${profile}`;
+      const watcher = await openWatcher(chromium.browser, server.httpUrl, room);
+      t.teardown(() => watcher.close());
+      await waitForState(watcher, 'waiting');
 
-    const token = await signToken(SECRET, { room, role: 'broadcaster' }, 600);
-    const encoder = await startGstWhipPublisher(`${server.httpUrl}/whip/${room}`, token);
-    t.teardown(() => encoder.kill());
-    t.match(encoder.resource, new RegExp(`^${server.httpUrl}/whip/${room}/[A-Za-z0-9_-]{22}$`), 'the encoder got 201 and a resource');
+      const token = await signToken(SECRET, { room, role: 'broadcaster' }, 600);
+      const encoder = await startGstWhipPublisher(`${server.httpUrl}/whip/${room}`, token, profile);
+      t.teardown(() => encoder.kill());
+      t.match(encoder.resource, new RegExp(`^${server.httpUrl}/whip/${room}/[A-Za-z0-9_-]{22}$`), 'the encoder got 201 and a resource');
 
-    await waitForState(watcher, 'live');
-    const frames = await waitForFramesAbove(watcher, 10);
-    t.pass(`the watcher decodes (${frames} frames)`);
-    t.equal(await inboundVideoCodec(watcher), 'video/H264', 'in H.264');
+      await waitForState(watcher, 'live');
+      const frames = await waitForFramesAbove(watcher, 10);
+      t.pass(`the watcher decodes (${frames} frames)`);
+      t.equal(await inboundVideoCodec(watcher), 'video/H264', 'in H.264');
 
-    t.same(await encoder.stop(), { line: 'DELETED 200', code: 0 }, 'SIGTERM: the encoder DELETEd its resource and exited');
-    await waitForState(watcher, 'ended');
-    t.pass('the watch page says the broadcast ended');
-  });
+      t.same(await encoder.stop(), { line: 'DELETED 200', code: 0 }, 'SIGTERM: the encoder DELETEd its resource and exited');
+      await waitForState(watcher, 'ended');
+      t.pass('the watch page says the broadcast ended');
+    });
+  }
 }
