@@ -17,6 +17,7 @@ t.test('ROUTES covers every client message but join, and matches the one-to-many
     chat: { from: 'any', to: 'all' },
     chatSettings: { from: 'broadcaster', to: 'all' },
     stats: { from: 'broadcaster', to: 'server' },
+    qualityLimited: { from: 'broadcaster', to: 'server' },
   });
   for (const [type, route] of Object.entries(ROUTES)) t.not(route.from, route.to, `${type} goes to the other role`);
 });
