@@ -112,6 +112,14 @@ export const WatcherStats = z.strictObject({
 });
 export type WatcherStats = z.infer<typeof WatcherStats>;
 const StatsOut = z.strictObject({ type: z.literal('stats'), watchers: z.array(WatcherStats).check(z.maxLength(LIMITS.statsWatchers)) });
+/**
+ * Why the broadcaster's adaptation stepped its room down: `cpu`, an encoder said it is CPU-limited (W3C webrtc-stats
+ * `qualityLimitationReason`); `framerate`, a sender fell below 0.85× its target frame rate.
+ */
+export const PressureReason = z.enum(['cpu', 'framerate']);
+export type PressureReason = z.infer<typeof PressureReason>;
+/** The broadcaster's adaptation could not hold full quality for its mesh watchers and stepped down one rung. */
+const QualityLimitedOut = z.strictObject({ type: z.literal('qualityLimited'), reason: PressureReason });
 
 /** Every message a client may send, keyed on `type`. */
 export const ClientMessage = z.discriminatedUnion('type', [
@@ -126,6 +134,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   ChatOut,
   ChatSettings,
   StatsOut,
+  QualityLimitedOut,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -149,6 +158,7 @@ export const ROUTES = {
   chat: { from: 'any', to: 'all' },
   chatSettings: { from: 'broadcaster', to: 'all' },
   stats: { from: 'broadcaster', to: 'server' },
+  qualityLimited: { from: 'broadcaster', to: 'server' },
 } as const satisfies Record<Exclude<ClientMessageType, 'join'>, { from: Role | 'any'; to: Role | 'room' | 'all' | 'server' }>;
 
 /**
