@@ -17,8 +17,30 @@ t.test('ROUTES covers every client message but join, and matches the one-to-many
     chat: { from: 'any', to: 'all' },
     chatSettings: { from: 'broadcaster', to: 'all' },
     stats: { from: 'broadcaster', to: 'server' },
+    layerReport: { from: 'watcher', to: 'server' },
   });
   for (const [type, route] of Object.entries(ROUTES)) t.not(route.from, route.to, `${type} goes to the other role`);
+});
+
+t.test('layerReport: figures out of range, of the wrong type, missing or extra are refused with invalid_message', async (t) => {
+  const good = CLIENT_EXAMPLES.layerReport;
+  t.ok(parseClientMessage(JSON.stringify(good)).ok, 'the example');
+  t.ok(parseClientMessage(JSON.stringify({ ...good, bandwidthKbps: 850, frameHeight: null, displayHeight: 0 })).ok, 'an estimate, no frame yet, hidden');
+  const bad: [string, object][] = [
+    ['loss above 100 %', { lossPercent: 101 }],
+    ['negative loss', { lossPercent: -1 }],
+    ['loss as a string', { lossPercent: '1' }],
+    ['NaN-like freezes', { freezes: 0.5 }],
+    ['a huge display', { displayHeight: 100_000 }],
+    ['a fractional display height', { displayHeight: 360.5 }],
+    ['a negative bandwidth', { bandwidthKbps: -5 }],
+    ['an extra key', { layer: 2 }],
+    ['a missing figure', { jitterBufferMs: undefined }],
+  ];
+  for (const [what, change] of bad) {
+    const result = parseClientMessage(JSON.stringify({ ...good, ...change }));
+    t.match(result, { ok: false, code: 'invalid_message', type: 'layerReport' }, what);
+  }
 });
 
 t.test('LIMITS: each bound lets a message at it through and stops one past it', async (t) => {
