@@ -4,6 +4,7 @@
  * connection (W3C webrtc-stats), and the route (peer to peer, or via media server), refreshed every second while
  * shown.
  */
+import type { Layer, LayerReason } from '../../protocol/messages.ts';
 import { CANDIDATE_TEXT, formatBitrate, kbps, snapshot, type StatsSnapshot } from '../shared/stats.ts';
 
 /** How often the overlay reads `getStats()` while shown, ms. */
@@ -47,6 +48,22 @@ export function figures(now: StatsSnapshot, before: StatsSnapshot | null): Overl
   };
 }
 
+/** What holds a layer below the top, in words. */
+const LAYER_REASONS: Record<Exclude<LayerReason, 'best'>, string> = {
+  'small player': 'small player',
+  hidden: 'player hidden',
+  bandwidth: 'limited by bandwidth',
+  loss: 'limited by packet loss',
+  freezes: 'limited by freezes',
+};
+
+/** The layer the SFU sends, in words: "720p", "360p: limited by bandwidth", "180p: small player"; "–" without one. */
+export function layerText(layer: Layer | null): string {
+  if (!layer) return '–';
+  const fps = layer.temporal < 2 ? ' (fewer frames)' : '';
+  return layer.reason === 'best' ? `${layer.height}p${fps}` : `${layer.height}p${fps}: ${LAYER_REASONS[layer.reason]}`;
+}
+
 export class StatsOverlay {
   private timer: ReturnType<typeof setInterval> | null = null;
   private last: StatsSnapshot | null = null;
@@ -57,12 +74,14 @@ export class StatsOverlay {
    * @param button the toggle button (`aria-pressed`)
    * @param pc     the current peer connection, if any
    * @param route  where the media comes from, in words ("peer to peer", "via media server")
+   * @param layer  the simulcast layer the SFU sends (shown as {@link layerText} says), or null
    */
   constructor(
     private readonly list: HTMLDListElement,
     private readonly button: HTMLButtonElement,
     private readonly pc: () => RTCPeerConnection | null,
     private readonly route: () => string = () => 'peer to peer',
+    private readonly layer: () => Layer | null = () => null,
   ) {
     button.addEventListener('click', () => this.toggle());
     document.addEventListener('keydown', (event) => {
@@ -102,16 +121,18 @@ export class StatsOverlay {
         dd.textContent = shown ? shown[key as keyof OverlayFigures] : '–';
         return [dt, dd];
       }),
-      ...this.routeRow(),
+      ...row('Route', 'route', this.route()),
+      ...row('Layer', 'layer', layerText(this.layer())),
     );
   }
+}
 
-  private routeRow(): HTMLElement[] {
-    const dt = document.createElement('dt');
-    dt.textContent = 'Route';
-    const dd = document.createElement('dd');
-    dd.dataset.stat = 'route';
-    dd.textContent = this.route();
-    return [dt, dd];
-  }
+/** One `<dt>`/`<dd>` pair; the `<dd>` tagged `data-stat`. */
+function row(label: string, key: string, text: string): HTMLElement[] {
+  const dt = document.createElement('dt');
+  dt.textContent = label;
+  const dd = document.createElement('dd');
+  dd.dataset.stat = key;
+  dd.textContent = text;
+  return [dt, dd];
 }
