@@ -4,7 +4,8 @@
  * connection (W3C webrtc-stats), and the route (peer to peer, or via media server), refreshed every second while
  * shown.
  */
-import type { Layer, LayerReason } from '../../protocol/messages.ts';
+import type { Layer } from '../../protocol/messages.ts';
+import { layerText } from '../shared/layer-text.ts';
 import { CANDIDATE_TEXT, formatBitrate, kbps, snapshot, type StatsSnapshot } from '../shared/stats.ts';
 
 /** How often the overlay reads `getStats()` while shown, ms. */
@@ -46,22 +47,6 @@ export function figures(now: StatsSnapshot, before: StatsSnapshot | null): Overl
     roundTripTime: now.rttMs === null ? '–' : `${Math.round(now.rttMs)} ms`,
     candidateType: now.local ? `${CANDIDATE_TEXT[now.local]}${now.remote && now.remote !== now.local ? ` ↔ ${now.remote}` : ''}` : '–',
   };
-}
-
-/** What holds a layer below the top, in words. */
-const LAYER_REASONS: Record<Exclude<LayerReason, 'best'>, string> = {
-  'small player': 'small player',
-  hidden: 'player hidden',
-  bandwidth: 'limited by bandwidth',
-  loss: 'limited by packet loss',
-  freezes: 'limited by freezes',
-};
-
-/** The layer the SFU sends, in words: "720p", "360p: limited by bandwidth", "180p: small player"; "–" without one. */
-export function layerText(layer: Layer | null): string {
-  if (!layer) return '–';
-  const fps = layer.temporal < 2 ? ' (fewer frames)' : '';
-  return layer.reason === 'best' ? `${layer.height}p${fps}` : `${layer.height}p${fps}: ${LAYER_REASONS[layer.reason]}`;
 }
 
 export class StatsOverlay {

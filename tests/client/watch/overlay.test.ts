@@ -1,6 +1,6 @@
 /** The overlay's figures from two getStats() snapshots a second apart. */
 import t from 'tap';
-import { figures, layerText } from '../../../client/watch/overlay.ts';
+import { figures } from '../../../client/watch/overlay.ts';
 import type { StatsSnapshot } from '../../../client/shared/stats.ts';
 
 const before: StatsSnapshot = {
@@ -44,13 +44,4 @@ t.test('the first snapshot, and missing figures', async (t) => {
     candidateType: '–',
   });
   t.equal(figures({ ...before, local: 'host', remote: 'srflx' }, null).candidateType, 'direct (host) ↔ srflx');
-});
-
-t.test('the layer in words: the top layer alone, a lower one with what holds it there', async (t) => {
-  t.equal(layerText(null), '–');
-  t.equal(layerText({ substream: 2, temporal: 2, height: 720, reason: 'best' }), '720p');
-  t.equal(layerText({ substream: 1, temporal: 2, height: 360, reason: 'bandwidth' }), '360p: limited by bandwidth');
-  t.equal(layerText({ substream: 0, temporal: 2, height: 180, reason: 'small player' }), '180p: small player');
-  t.equal(layerText({ substream: 0, temporal: 0, height: 180, reason: 'hidden' }), '180p (fewer frames): player hidden');
-  t.equal(layerText({ substream: 1, temporal: 2, height: 360, reason: 'loss' }), '360p: limited by packet loss');
 });
