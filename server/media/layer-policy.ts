@@ -9,11 +9,11 @@
  * - the **player**: never more pixels than the watcher displays: the lowest layer at least {@link SIZE_MARGIN} of the
  *   displayed height (CSS px × devicePixelRatio); a hidden player or background tab (height 0) gets the lowest layer
  *   at its lowest frame rate;
- * - the **bandwidth**: when the page has an estimate (`availableIncomingBitrate`, or what it received against what
- *   the SFU's RTCP sender reports say was sent, RFC 3550 §6.4.1), the highest level whose bitrate fits in it;
- * - the **network level**, with hysteresis: one level down at once on a freeze or heavy loss, after
+ * - the **network level**, with hysteresis: down to the highest level whose bitrate fits in the page's bandwidth
+ *   estimate (`availableIncomingBitrate`, or what it received against what the SFU's RTCP sender reports say was
+ *   sent, RFC 3550 §6.4.1) after {@link MILD_REPORTS} reports in a row below the level; one level down at once on a freeze or heavy loss, after
  *   {@link MILD_REPORTS} reports in a row of mild trouble (some loss, dropped frames, a swollen jitter buffer); one
- *   level back up only after {@link CALM_MS} without trouble. A step up that meets trouble within
+ *   level back up only after {@link CALM_MS} without trouble, and only to a level the estimate (if any) carries. A step up that meets trouble within
  *   {@link PROBATION_MS} doubles the calm needed before the next (up to {@link MAX_CALM_MS}), so a flapping link
  *   settles on the level it can hold instead of switching back and forth; a step up that holds resets it.
  * Reports in the {@link SETTLE_MS} after a change are not held against the new level (they measure the switch).
@@ -66,8 +66,9 @@ export interface LayerState {
   /** The network level (index into {@link levels}) and why it is below the top, if it is. */
   net: number;
   netReason: LayerReason;
-  /** Consecutive reports with mild trouble. */
+  /** Consecutive reports with mild trouble, and with a bandwidth estimate below the network level's bitrate. */
   mild: number;
+  short: number;
   /** When the chosen level last changed, the network level last stepped up, the last trouble was seen (ms). */
   changedAt: number;
   upAt: number;
@@ -136,7 +137,7 @@ function highestFitting(all: readonly Level[], ladder: Ladder, kbps: number): nu
 export function initialLayerState(ladder: Ladder, now: number): LayerState {
   const all = levels(ladder);
   const top = all.length - 1;
-  return { net: top, netReason: 'best', mild: 0, changedAt: now, upAt: -Infinity, troubleAt: -Infinity, calmMs: CALM_MS, choice: choiceOf(ladder, all[top]!, 'best') };
+  return { net: top, netReason: 'best', mild: 0, short: 0, changedAt: now, upAt: -Infinity, troubleAt: -Infinity, calmMs: CALM_MS, choice: choiceOf(ladder, all[top]!, 'best') };
 }
 
 /** The trouble one report shows: `heavy` steps down at once, `mild` after {@link MILD_REPORTS} in a row. */
@@ -160,7 +161,7 @@ function trouble(r: LayerReport): { kind: 'heavy' | 'mild' | null; reason: Layer
 export function nextLayerState(state: LayerState, report: LayerReport, ladder: Ladder, now: number): LayerState {
   const all = levels(ladder);
   const top = all.length - 1;
-  let { net, netReason, mild, upAt, troubleAt, calmMs } = state;
+  let { net, netReason, mild, short, upAt, troubleAt, calmMs } = state;
   net = Math.min(net, top);
   const settled = now - state.changedAt >= SETTLE_MS;
   // A hidden player's figures say nothing of what it would show (a background tab may not render at all).
@@ -170,11 +171,13 @@ export function nextLayerState(state: LayerState, report: LayerReport, ladder: L
     if (now - upAt < PROBATION_MS) calmMs = Math.min(MAX_CALM_MS, calmMs * 2);
     upAt = -Infinity;
     troubleAt = now;
-    [net, netReason, mild] = [to, why, 0];
+    [net, netReason, mild, short] = [to, why, 0, 0];
   };
 
   const fitting = report.bandwidthKbps === null ? top : highestFitting(all, ladder, report.bandwidthKbps);
-  if (fitting < net && report.displayHeight > 0) {
+  // An estimate below the level: after MILD_REPORTS in a row once settled (a switch distorts received against sent).
+  short = fitting < net && report.displayHeight > 0 && settled ? short + 1 : 0;
+  if (short >= MILD_REPORTS || (short > 0 && seen.kind === 'heavy')) {
     down(fitting, 'bandwidth');
   } else if (seen.kind && settled) {
     troubleAt = now;
@@ -203,5 +206,5 @@ export function nextLayerState(state: LayerState, report: LayerReport, ladder: L
 
   const choice = choiceOf(ladder, all[level]!, reason);
   const moved = choice.substream !== state.choice.substream || choice.temporal !== state.choice.temporal;
-  return { net, netReason, mild, upAt, troubleAt, calmMs, changedAt: moved ? now : state.changedAt, choice };
+  return { net, netReason, mild, short, upAt, troubleAt, calmMs, changedAt: moved ? now : state.changedAt, choice };
 }

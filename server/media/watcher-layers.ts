@@ -5,8 +5,10 @@
  *
  * The ladder: the number of layers from the publisher's SDP offer (the rids of `a=simulcast:send`, RFC 8853 §5.1),
  * the top layer's height first assumed from it (Chromium sends 3 layers from 720p, 2 at 480p) and then learned from
- * what watchers decode: a watcher settled on substream `s` of `n` decoding `h`-px frames means a top layer of
- * `h × 2^(n-1-s)` (each layer half the one above, the broadcaster's `scaleResolutionDownBy`).
+ * what watchers decode on the lowest layer: a watcher settled on substream 0 of `n` decoding `h`-px frames means a
+ * top layer of `h × 2^(n-1)` (each layer half the one above, the broadcaster's `scaleResolutionDownBy`). Only the
+ * lowest layer tells: on a higher one, Janus sends the best layer below it while the publisher is not sending it (as
+ * at the start, while its bandwidth estimate ramps up), so the height seen is not that layer's.
  */
 import type { Layer, LayerReportMessage } from '../../protocol/messages.ts';
 import { initialLayerState, ladderOf, nextLayerState, SETTLE_MS, type Ladder, type LayerState } from './layer-policy.ts';
@@ -75,10 +77,10 @@ export class WatcherLayers {
     }
   }
 
-  /** Learn the top layer's height from a watcher settled on its layer (see the file's comment). */
+  /** Learn the top layer's height from a watcher settled on the lowest layer (see the file's comment). */
   #learn(state: LayerState, frameHeight: number | null, now: number): void {
-    if (!frameHeight || now - state.changedAt < SETTLE_MS) return;
-    const top = frameHeight * 2 ** (this.#layers - 1 - state.choice.substream);
+    if (!frameHeight || state.choice.substream !== 0 || now - state.changedAt < SETTLE_MS) return;
+    const top = frameHeight * 2 ** (this.#layers - 1);
     if (top === this.#topHeight) return;
     this.#topHeight = top;
     this.#ladder = ladderOf(this.#layers, top);

@@ -89,11 +89,12 @@ t.test('a flapping link (5 s bad, 12 s good, over 5 minutes) settles instead of 
   t.equal(after.choice.substream, 2, 'a long calm brings it back to the top');
 });
 
-t.test('a bandwidth estimate: the highest level that fits, at once; up only when the next level fits', async (t) => {
-  const { states } = replay([{}, ...repeat(30, { bandwidthKbps: 800 })]);
-  t.match(states[1]!.choice, { substream: 1, reason: 'bandwidth' }, '800 kbit/s: 360p at once');
+t.test('a bandwidth estimate: the highest level that fits, after two reports; up only when the next level fits', async (t) => {
+  const { states } = replay([{}, {}, ...repeat(30, { bandwidthKbps: 800 })]);
+  t.match(states[2]!.choice, { substream: 2 }, 'one report below is not enough');
+  t.match(states[3]!.choice, { substream: 1, reason: 'bandwidth' }, '800 kbit/s twice: 360p');
   t.equal(states.at(-1)!.choice.substream, 1, 'stays at 360p while the estimate stays at 800 kbit/s');
-  const low = replay([{ bandwidthKbps: 100 }]).last;
+  const low = replay([{}, {}, { bandwidthKbps: 100 }, { bandwidthKbps: 100 }]).last;
   t.match(low.choice, { substream: 0, reason: 'bandwidth' });
   t.ok(low.choice.temporal < 2, '100 kbit/s: the lowest layer at a lower frame rate');
   const { last } = replay(repeat(40, { bandwidthKbps: 5000 }), states.at(-1), 40_000);
@@ -120,6 +121,13 @@ t.test('a hidden tab: the lowest layer at its lowest frame rate; shown again: ba
   t.equal(last.net, TOP, "a hidden player's freezes do not count against its network level");
   const shown = nextLayerState(last, CLEAN, LADDER, 20_000);
   t.match(shown.choice, { substream: 2, temporal: 2, reason: 'best' });
+});
+
+t.test('a low estimate right after a switch (received against sent, distorted by it) does not count', async (t) => {
+  // The small player moves the watcher to 180p; the next report's received rate is 180p's, the sender report's 720p's.
+  const { states } = replay([{}, {}, { displayHeight: 180 }, { displayHeight: 180, bandwidthKbps: 120 }, { displayHeight: 180 }, ...repeat(5, {})]);
+  t.match(states[3]!.choice, { substream: 0, temporal: 2, reason: 'small player' });
+  t.match(states.at(-1)!.choice, { substream: 2, reason: 'best' }, 'the player grows: back to the top at once');
 });
 
 t.test('reports in the settling time after a switch do not step down again', async (t) => {

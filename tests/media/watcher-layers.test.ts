@@ -33,4 +33,8 @@ t.test('the top height is learned from what a settled watcher decodes', async (t
   // On substream 0 for 5 s, decoding 135-px frames: the publication is 540p (135, 270, 540).
   t.equal(layers.report('w', { ...REPORT, displayHeight: 100, frameHeight: 135 }, 5000)?.layer.height, 135);
   t.match(layers.report('x', REPORT, 6000), { layer: { height: 540 } });
+  // On the top layer, the frames seen may be a lower layer's (Janus's fallback while the publisher ramps up): no lesson.
+  layers.report('y', REPORT, 7000);
+  layers.report('y', { ...REPORT, frameHeight: 270 }, 12_000);
+  t.match(layers.report('z', REPORT, 13_000), { layer: { height: 540 } });
 });
