@@ -46,19 +46,21 @@ export class WatcherLayers {
 
   /**
    * One report of watcher `id`, at `now` (ms, monotonic).
-   * @returns the layer to apply and tell, when it is the watcher's first report or its layer changed; else null
+   * @returns the layer to tell, when it is the watcher's first report or its layer changed; else null. `direction`
+   *   is null when the layer to apply is the same (the first report keeping the top layer, or only the reason changed)
    */
   report(id: string, report: LayerReportMessage, now: number): LayerChange | null {
     const before = this.#states.get(id);
     if (before) this.#learn(before, report.frameHeight, now);
-    const state = nextLayerState(before ?? initialLayerState(this.#ladder, now), report, this.#ladder, now);
+    // A watcher is subscribed at the top level (initialLayerState's): its first choice is a change from there.
+    const from = before ?? initialLayerState(this.#ladder, now);
+    const state = nextLayerState(from, report, this.#ladder, now);
     this.#states.set(id, state);
     const { substream, temporal, height, reason } = state.choice;
     const layer: Layer = { substream, temporal, height, reason };
-    if (!before) return { layer, direction: null };
-    const old = before.choice;
+    const old = from.choice;
     const moved = old.substream !== substream || old.temporal !== temporal;
-    if (!moved && old.reason === reason && old.height === height) return null;
+    if (before && !moved && old.reason === reason && old.height === height) return null;
     const up = substream > old.substream || (substream === old.substream && temporal > old.temporal);
     return { layer, direction: moved ? (up ? 'up' : 'down') : null };
   }

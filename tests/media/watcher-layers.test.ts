@@ -26,6 +26,12 @@ t.test('first report: told (no direction); unchanged: nothing; a change: told wi
   t.notOk(layers.remove('w'));
 });
 
+t.test("a first report that already needs a lower layer is a switch down from the top the watcher starts on", async (t) => {
+  const layers = new WatcherLayers();
+  layers.publication(offer('a=simulcast:send f;h;q'));
+  t.match(layers.report('w', { ...REPORT, displayHeight: 180 }, 0), { layer: { substream: 0, reason: 'small player' }, direction: 'down' });
+});
+
 t.test('the top height is learned from what a settled watcher decodes', async (t) => {
   const layers = new WatcherLayers();
   layers.publication(offer('a=simulcast:send f;h;q'));
