@@ -90,3 +90,62 @@ export function watchGaps(): void {
 export function longestGap(): number {
   return (window as unknown as { onairMaxGap: number }).onairMaxGap;
 }
+
+/** A watch page's video `inbound-rtp` counters (W3C webrtc-stats) and the local UDP port of its selected pair. */
+export interface PlaybackCounters {
+  /** ms, the page's clock */
+  at: number;
+  freezeCount: number;
+  /** s */
+  totalFreezesDuration: number;
+  framesDropped: number;
+  framesDecoded: number;
+  frameHeight: number | null;
+  localPort: number | null;
+}
+
+/** Read {@link PlaybackCounters} from the page's current peer connection. */
+export async function playbackCounters(): Promise<PlaybackCounters> {
+  const pc = (window as unknown as { onair: { peerConnection(): RTCPeerConnection | null } }).onair.peerConnection();
+  const c: PlaybackCounters = { at: performance.now(), freezeCount: 0, totalFreezesDuration: 0, framesDropped: 0, framesDecoded: 0, frameHeight: null, localPort: null };
+  const all = new Map<string, Record<string, unknown>>();
+  (await pc?.getStats())?.forEach((s: Record<string, unknown>) => all.set(String(s.id), s));
+  for (const s of all.values()) {
+    if (s.type === 'inbound-rtp' && s.kind === 'video') {
+      c.freezeCount = Number(s.freezeCount ?? 0);
+      c.totalFreezesDuration = Number(s.totalFreezesDuration ?? 0);
+      c.framesDropped = Number(s.framesDropped ?? 0);
+      c.framesDecoded = Number(s.framesDecoded ?? 0);
+      c.frameHeight = typeof s.frameHeight === 'number' ? s.frameHeight : null;
+    }
+    if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') {
+      const pair = all.get(s.selectedCandidatePairId);
+      const local = pair ? all.get(String(pair.localCandidateId)) : undefined;
+      c.localPort = typeof local?.port === 'number' ? local.port : null;
+    }
+  }
+  return c;
+}
+
+/** True once the page says `live`. */
+export function isLive(): boolean {
+  return document.body.dataset.state === 'live';
+}
+
+/** Give the page's player a size in CSS px. */
+export function sizePlayer(width: number, height: number): void {
+  const video = document.querySelector('video')!;
+  video.style.width = `${width}px`;
+  video.style.height = `${height}px`;
+  video.style.maxWidth = 'none';
+}
+
+/** Make the page drop its `layerReport`s before they leave (run before its scripts: `evaluateOnNewDocument`). */
+export function dropLayerReports(): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the socket as `this`
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
+    if (typeof data === 'string' && data.includes('"layerReport"')) return;
+    send.call(this, data);
+  };
+}
