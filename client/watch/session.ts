@@ -92,7 +92,6 @@ export function watchSession(room: string, video: HTMLVideoElement, timings: Joi
   reporter.start();
   signaling.on('layer', ({ substream, temporal, height, reason }) => {
     layer = { substream, temporal, height, reason };
-    video.dataset.layer = `${height}p`;
   });
   signaling.on('broadcastEnded', () => {
     layer = null;

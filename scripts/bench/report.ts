@@ -149,16 +149,18 @@ function layersSection(l: LayersResult): string[] {
   };
   const lines = ['## Layers: a constrained watcher through the SFU', '',
     `Chromium broadcaster at 1280×720 (3 simulcast layers), two watch pages with a 1280×720 player: a reference, and one whose downlink is ` +
-    `limited to ${l.rateKbps} kbit/s (tc tbf on its UDP port); ${(l.windowMs / 1000).toFixed(0)} s per window, one window with its layer reports ` +
-    `dropped (pinned to the top layer), one with them. Per minute, from the pages' \`inbound-rtp\` stats.`, ''];
+    `limited to ${l.rateKbps} kbit/s (a tc HTB class on its UDP port, 30-packet queue); ${(l.windowMs / 1000).toFixed(0)} s per window, one window with its layer reports ` +
+    `dropped (pinned to the top layer), one with them. Freezes: gaps between presented frames of at least max(3δ, δ + 150 ms) (the webrtc-stats definition, a picture that stops for good included); frames from \`inbound-rtp\`.`, ''];
   lines.push(...table(['run', 'watcher', 'freezes/min', 'frozen s/min', 'frames dropped/min', 'frames decoded/min', 'height at end'],
     l.windows.flatMap((w) => [row(w, 'constrained'), row(w, 'reference')])), '');
   const pinned = l.windows.find((w) => w.mode === 'pinned');
   const selected = l.windows.find((w) => w.mode === 'selected');
   const ratio = pinned && selected ? pinned.constrained.freezesPerMin / Math.max(selected.constrained.freezesPerMin, 0.1) : null;
+  const frozen = pinned && selected ? pinned.constrained.freezeSecondsPerMin / Math.max(selected.constrained.freezeSecondsPerMin, 0.1) : null;
   lines.push('Goal (issue 13), from this run:', '',
     `- The constrained watcher's freezes per minute, pinned ÷ with layer selection: ${n(ratio, 1)}× (goal ≥ 5×; with none, counted as 0.1) — ` +
-      `${verdict(ratio === null ? null : ratio >= 5)}.`,
+      `${verdict(ratio === null ? null : ratio >= 5)}. Frozen seconds per minute, pinned ÷ with selection: ${n(frozen, 1)}× ` +
+      '(a picture that stops for good is one freeze: this ratio says more then).',
     `- The reference watcher's freezes per minute: ${n(pinned?.reference.freezesPerMin, 1)} pinned, ${n(selected?.reference.freezesPerMin, 1)} with selection.`, '');
   return lines;
 }

@@ -5,25 +5,28 @@
  * (`sfu-room.ts`) applies its choice with VideoRoom `configure` (`substream`, `temporal`) on the watcher's subscriber
  * handle (https://janus.conf.meetecho.com/docs/videoroom.html).
  *
- * The choice is the lowest of three ceilings:
+ * The choice is the lower of two ceilings:
  * - the **player**: never more pixels than the watcher displays: the lowest layer at least {@link SIZE_MARGIN} of the
  *   displayed height (CSS px × devicePixelRatio); a hidden player or background tab (height 0) gets the lowest layer
  *   at its lowest frame rate;
- * - the **network level**, with hysteresis: down to the highest level whose bitrate fits in the page's bandwidth
+ * - the **network level**, with hysteresis. Down: to the highest level whose bitrate fits in the page's bandwidth
  *   estimate (`availableIncomingBitrate`, or what it received against what the SFU's RTCP sender reports say was
- *   sent, RFC 3550 §6.4.1) after {@link MILD_REPORTS} reports in a row below the level; one level down at once on a freeze or heavy loss, after
- *   {@link MILD_REPORTS} reports in a row of mild trouble (some loss, dropped frames, a swollen jitter buffer); one
- *   level back up only after {@link CALM_MS} without trouble, and only to a level the estimate (if any) carries. A step up that meets trouble within
- *   {@link PROBATION_MS} doubles the calm needed before the next (up to {@link MAX_CALM_MS}), so a flapping link
- *   settles on the level it can hold instead of switching back and forth; a step up that holds resets it.
+ *   sent, RFC 3550 §6.4.1) after {@link MILD_REPORTS} reports in a row below the level; one level at once on heavy
+ *   loss or a long freeze (or one with loss); one level after {@link MILD_REPORTS} reports in a row of mild trouble
+ *   (some loss, a short freeze, dropped frames, a swollen jitter buffer). Freezes alone lower the resolution, never
+ *   the frame rate. Up: one level after {@link CALM_MS} without trouble, and only to a level the estimate (if any)
+ *   carries. A step up that meets trouble within {@link PROBATION_MS} doubles the calm needed before the next (up to
+ *   {@link MAX_CALM_MS}), so a flapping link settles on the level it can hold instead of switching back and forth; a
+ *   step up that holds resets it.
  * Reports in the {@link SETTLE_MS} after a change are not held against the new level (they measure the switch).
  *
  * Levels, lowest first: the lowest substream at temporal layers 0, 1, then every substream at its full frame rate
  * (temporal 2). Janus ignores `temporal` when the codec sends no temporal layers (VP8 in Chromium does).
  */
 
-/** Why a watcher gets its layer, as the watch page shows it. */
-export type LayerReason = 'best' | 'small player' | 'hidden' | 'bandwidth' | 'loss' | 'freezes';
+import type { LayerReason } from '../../protocol/messages.ts';
+
+export type { LayerReason };
 
 /** One `layerReport` from a watcher, figures over the interval since its previous report. */
 export interface LayerReport {
@@ -94,6 +97,10 @@ export const BANDWIDTH_SHARE = 0.85;
 /** Heavy trouble: this much loss (%) in one report steps down at once; mild trouble: {@link MILD_LOSS_PERCENT}. */
 export const HEAVY_LOSS_PERCENT = 10;
 export const MILD_LOSS_PERCENT = 2;
+/** A freeze this long (ms, in one report) is heavy trouble; shorter, without loss, mild. */
+export const HEAVY_FREEZE_MS = 500;
+/** The lowest level freezes alone lead to: the lowest substream at its full frame rate. */
+const FREEZE_FLOOR = 2;
 /** Mild trouble: this many frames dropped in one report, or this jitter buffer delay (ms). */
 export const MILD_FRAMES_DROPPED = 5;
 export const MILD_JITTER_BUFFER_MS = 500;
@@ -142,8 +149,9 @@ export function initialLayerState(ladder: Ladder, now: number): LayerState {
 
 /** The trouble one report shows: `heavy` steps down at once, `mild` after {@link MILD_REPORTS} in a row. */
 function trouble(r: LayerReport): { kind: 'heavy' | 'mild' | null; reason: LayerReason } {
-  if (r.freezes > 0) return { kind: 'heavy', reason: 'freezes' };
   if (r.lossPercent >= HEAVY_LOSS_PERCENT) return { kind: 'heavy', reason: 'loss' };
+  // A long freeze, or one with loss, is the network's; a short one alone may be a busy decoder: mild.
+  if (r.freezes > 0) return { kind: r.freezeMs >= HEAVY_FREEZE_MS || r.lossPercent >= MILD_LOSS_PERCENT ? 'heavy' : 'mild', reason: 'freezes' };
   if (r.lossPercent >= MILD_LOSS_PERCENT) return { kind: 'mild', reason: 'loss' };
   if (r.framesDropped >= MILD_FRAMES_DROPPED || r.jitterBufferMs >= MILD_JITTER_BUFFER_MS) return { kind: 'mild', reason: 'freezes' };
   return { kind: null, reason: 'best' };
@@ -182,7 +190,9 @@ export function nextLayerState(state: LayerState, report: LayerReport, ladder: L
   } else if (seen.kind && settled) {
     troubleAt = now;
     mild = seen.kind === 'mild' ? mild + 1 : 0;
-    if (seen.kind === 'heavy' || mild >= MILD_REPORTS) down(Math.max(0, net - 1), seen.reason);
+    // Without loss or a bandwidth limit, fewer frames would not help: freezes alone stop at the lowest substream.
+    const floor = seen.reason === 'freezes' && report.lossPercent < MILD_LOSS_PERCENT ? Math.min(net, FREEZE_FLOOR) : 0;
+    if (seen.kind === 'heavy' || mild >= MILD_REPORTS) down(Math.max(floor, net - 1), seen.reason);
   } else if (!seen.kind) {
     mild = 0;
     if (upAt > troubleAt && now - upAt >= PROBATION_MS) calmMs = CALM_MS;

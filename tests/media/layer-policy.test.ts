@@ -49,7 +49,7 @@ t.test('a clean link and a large player: the top layer, "best"', async (t) => {
 });
 
 t.test('a degrading link: down fast, one level per trouble, never below the lowest', async (t) => {
-  const { states } = replay([{}, { lossPercent: 3 }, { lossPercent: 3 }, ...repeat(3, LOSSY), ...repeat(8, FREEZING)]);
+  const { states } = replay([{}, { lossPercent: 3 }, { lossPercent: 3 }, ...repeat(3, LOSSY), ...repeat(8, { ...FREEZING, lossPercent: 5 })]);
   const at = (i: number) => states[i]!.choice;
   t.match(at(0), { substream: 2, reason: 'best' }, 'clean: top');
   t.match(at(2), { substream: 1, height: 360, reason: 'loss' }, 'two mild reports in a row: one layer down');
@@ -57,6 +57,14 @@ t.test('a degrading link: down fast, one level per trouble, never below the lowe
   const last = states.at(-1)!.choice;
   t.match(last, { substream: 0, temporal: 0, reason: 'freezes' }, 'still freezing: the lowest frame rate too');
   t.ok(states.every((s) => s.net >= 0));
+});
+
+t.test('freezes without loss (a busy decoder as much as a link) lower the resolution, not the frame rate', async (t) => {
+  const { last } = replay(repeat(12, FREEZING));
+  t.match(last.choice, { substream: 0, temporal: 2, reason: 'freezes' });
+  const short = replay([{ freezes: 1, freezeMs: 200 }, {}, { freezes: 1, freezeMs: 200 }]);
+  t.equal(switches(short.states), 0, 'a short freeze now and then: no switch');
+  t.equal(short.last.choice.substream, 2);
 });
 
 t.test('one mild report alone does not switch', async (t) => {
