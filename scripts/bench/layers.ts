@@ -59,8 +59,9 @@ const counters = (page: Page): Promise<Counters> => page.evaluate(playbackCounte
 function perMinute(a: Counters, b: Counters): WatcherWindow {
   const minutes = Math.max(b.at - a.at, 1) / 60_000;
   return {
-    // A freeze still open at `a` is counted again at `b` if it lasted: count it once, its time over the window only.
-    freezesPerMin: Math.max(0, b.freezeCount - a.freezeCount) / minutes,
+    // Freezes that ended in the window (one going on at `a` included), and one going on at `b`: a picture that stops
+    // for the whole window is one freeze.
+    freezesPerMin: (b.freezeCount - a.freezeCount + (b.freezing ? 1 : 0)) / minutes,
     freezeSecondsPerMin: Math.max(0, b.frozenMs - a.frozenMs) / 1000 / minutes,
     framesDroppedPerMin: (b.framesDropped - a.framesDropped) / minutes,
     framesDecodedPerMin: (b.framesDecoded - a.framesDecoded) / minutes,

@@ -160,7 +160,7 @@ function layersSection(l: LayersResult): string[] {
   lines.push('Goal (issue 13), from this run:', '',
     `- The constrained watcher's freezes per minute, pinned ÷ with layer selection: ${n(ratio, 1)}× (goal ≥ 5×; with none, counted as 0.1) — ` +
       `${verdict(ratio === null ? null : ratio >= 5)}. Frozen seconds per minute, pinned ÷ with selection: ${n(frozen, 1)}× ` +
-      '(a picture that stops for good is one freeze: this ratio says more then).',
+      '(a picture that stops for good is one freeze, however long: then this ratio says more).',
     `- The reference watcher's freezes per minute: ${n(pinned?.reference.freezesPerMin, 1)} pinned, ${n(selected?.reference.freezesPerMin, 1)} with selection.`, '');
   return lines;
 }

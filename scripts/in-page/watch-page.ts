@@ -129,8 +129,9 @@ export function watchFreezes(): void {
 export interface PlaybackCounters {
   /** ms, the page's clock */
   at: number;
-  /** Freezes so far, and their time (ms), the one still open included. */
+  /** Freezes ended so far; whether one is going on now; the time frozen so far (ms), the one going on included. */
   freezeCount: number;
+  freezing: boolean;
   frozenMs: number;
   framesDropped: number;
   framesDecoded: number;
@@ -144,7 +145,7 @@ export async function playbackCounters(): Promise<PlaybackCounters> {
   const at = performance.now();
   const f = (window as unknown as { onairFreezes?: { count: number; frozenMs: number; last: number | null } }).onairFreezes;
   const open = f?.last != null && at - f.last >= 250 ? at - f.last : 0;
-  const c: PlaybackCounters = { at, freezeCount: (f?.count ?? 0) + (open ? 1 : 0), frozenMs: (f?.frozenMs ?? 0) + open, framesDropped: 0, framesDecoded: 0, frameHeight: null, localPort: null };
+  const c: PlaybackCounters = { at, freezeCount: f?.count ?? 0, freezing: open > 0, frozenMs: (f?.frozenMs ?? 0) + open, framesDropped: 0, framesDecoded: 0, frameHeight: null, localPort: null };
   const all = new Map<string, Record<string, unknown>>();
   (await pc?.getStats())?.forEach((s: Record<string, unknown>) => all.set(String(s.id), s));
   for (const s of all.values()) {
