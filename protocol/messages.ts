@@ -116,6 +116,14 @@ export const WatcherStats = z.strictObject({
 });
 export type WatcherStats = z.infer<typeof WatcherStats>;
 const StatsOut = z.strictObject({ type: z.literal('stats'), watchers: z.array(WatcherStats).check(z.maxLength(LIMITS.statsWatchers)) });
+/**
+ * Why the broadcaster's adaptation stepped its room down: `cpu`, an encoder said it is CPU-limited (W3C webrtc-stats
+ * `qualityLimitationReason`); `framerate`, a sender fell below 0.85× its target frame rate.
+ */
+export const PressureReason = z.enum(['cpu', 'framerate']);
+export type PressureReason = z.infer<typeof PressureReason>;
+/** The broadcaster's adaptation could not hold full quality for its mesh watchers and stepped down one rung. */
+const QualityLimitedOut = z.strictObject({ type: z.literal('qualityLimited'), reason: PressureReason });
 const between = (min: number, max: number) => z.number().check(z.minimum(min), z.maximum(max));
 const intBetween = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 /**
@@ -156,6 +164,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   ChatOut,
   ChatSettings,
   StatsOut,
+  QualityLimitedOut,
   LayerReportOut,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
@@ -180,6 +189,7 @@ export const ROUTES = {
   chat: { from: 'any', to: 'all' },
   chatSettings: { from: 'broadcaster', to: 'all' },
   stats: { from: 'broadcaster', to: 'server' },
+  qualityLimited: { from: 'broadcaster', to: 'server' },
   layerReport: { from: 'watcher', to: 'server' },
 } as const satisfies Record<Exclude<ClientMessageType, 'join'>, { from: Role | 'any'; to: Role | 'room' | 'all' | 'server' }>;
 

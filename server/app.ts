@@ -105,7 +105,8 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   app.addHook('onClose', async () => sfu?.close());
   // Where peers live (this process, or a cluster of nodes sharing Redis) and how media flows (the mesh, escalating
   // to the SFU when there is one).
-  const cluster = config.redisUrl ? new Cluster(config.redisUrl, app.log, opts.cluster) : null;
+  const resumeGraceMs = opts.resumeGraceMs ?? RESUME_GRACE_MS;
+  const cluster = config.redisUrl ? new Cluster(config.redisUrl, app.log, { resumeGraceMs, ...opts.cluster }) : null;
   const rooms = new Rooms(config.maxViewers, cluster, config.broadcasterTakeover === 'takeover');
   const metrics = new Metrics(rooms, () => app.websocketServer?.clients.size ?? 0, cluster ? () => cluster.rooms() : undefined);
   const redisBus = cluster ? new RedisBus(rooms, cluster) : null;
@@ -123,7 +124,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     viewerCounts: new ViewerCounts(redisBus?.local ?? bus, (room) => rooms.get(room)?.watcherCount),
     handlers: relayHandlers(),
     counters: metrics,
-    resume: { key: loadResumeKey(config), ttlS: opts.resumeTtlS ?? RESUME_TTL_S, graceMs: opts.resumeGraceMs ?? RESUME_GRACE_MS },
+    resume: { key: loadResumeKey(config), ttlS: opts.resumeTtlS ?? RESUME_TTL_S, graceMs: resumeGraceMs },
   };
   if (cluster && redisBus) {
     cluster.attach(new ClusterLocalSide(relay, redisBus));

@@ -5,6 +5,7 @@
  * `maintain-framerate` so that Chrome's own CPU adaptation also gives up pixels before frames. A new watcher's
  * sender gets the room's current rung before its offer goes out, so a joiner never starts above the others.
  */
+import type { PressureReason } from '../../protocol/messages.ts';
 import { adapt, audienceRung, INITIAL_STATE, targetOf, type AdaptationState, type EncodingTarget, type SenderSample } from './adaptation-policy.ts';
 
 /** How often the stats are sampled, ms. */
@@ -73,6 +74,7 @@ export class AdaptationLoop {
   private busy = false;
   private nextId = 0;
   private readonly tracked = new WeakMap<RTCPeerConnection, Tracked>();
+  private readonly pressureListeners = new Set<(reason: PressureReason) => void>();
 
   /**
    * @param peerConnections every watcher's peer connection, now
@@ -86,6 +88,15 @@ export class AdaptationLoop {
   /** Sample and adapt every {@link SAMPLE_INTERVAL_MS} until {@link stop}. */
   start(): void {
     this.timer ??= setInterval(() => void this.tick(), SAMPLE_INTERVAL_MS);
+  }
+
+  /**
+   * Call `listener` each time the room steps down under pressure (not for the audience rung: that one is planned).
+   * @returns a function that removes the listener
+   */
+  onStepDown(listener: (reason: PressureReason) => void): () => void {
+    this.pressureListeners.add(listener);
+    return () => this.pressureListeners.delete(listener);
   }
 
   stop(): void {
@@ -135,6 +146,7 @@ export class AdaptationLoop {
       const result = adapt(samples, this.captureFps(), this.state, now);
       this.state = result.state;
       this.rung = result.rung;
+      if (result.steppedDown) for (const listener of this.pressureListeners) listener(result.steppedDown);
       await Promise.all(
         live.map(async ({ sender, tracked }) => {
           const target = result.targets.get(tracked.id);

@@ -20,6 +20,7 @@
  * Bandwidth is per path: a sender that says `bandwidth` gets the first rung whose bitrate fits its
  * `availableOutgoingBitrate`, so a slow viewer gets fewer pixels rather than a stutter, at no cost to the others.
  */
+import type { PressureReason } from '../../protocol/messages.ts';
 
 /** One rung of the ladder. `scaleResolutionDownBy` divides each dimension of the captured video. */
 export interface Rung {
@@ -95,6 +96,11 @@ export interface EncodingTarget {
 
 export interface AdaptationResult {
   state: AdaptationState;
+  /**
+   * Why the pressure rung stepped down in this step (`cpu` when a sender said it is CPU-limited, else `framerate`),
+   * or null when it did not: the page tells the server (`qualityLimited`), which may move the room to the SFU.
+   */
+  steppedDown: PressureReason | null;
   /** The room's rung (before per-sender bandwidth limits). */
   rung: number;
   /** Target per sender id. */
@@ -142,6 +148,7 @@ export function adapt(samples: readonly SenderSample[], captureFps: number, stat
   const underPressure = samples.some((s) => s.qualityLimitationReason === 'cpu' || (fps(s) ?? Infinity) < 0.85 * expectedFps);
   const calm = samples.every((s) => (s.qualityLimitationReason ?? 'none') === 'none' && (fps(s) ?? Infinity) >= 0.95 * expectedFps);
   const next = { ...state };
+  let steppedDown: PressureReason | null = null;
   if (underPressure) {
     next.pressureSamples++;
     next.lastPressureAt = now;
@@ -149,6 +156,7 @@ export function adapt(samples: readonly SenderSample[], captureFps: number, stat
       next.pressureRung++;
       next.pressureSamples = 0;
       next.lastStepDownAt = now;
+      steppedDown = samples.some((s) => s.qualityLimitationReason === 'cpu') ? 'cpu' : 'framerate';
     }
   } else {
     next.pressureSamples = 0;
@@ -167,5 +175,5 @@ export function adapt(samples: readonly SenderSample[], captureFps: number, stat
     }
     targets.set(s.id, targetOf(own, captureFps));
   }
-  return { state: next, rung, targets };
+  return { state: next, rung, targets, steppedDown };
 }

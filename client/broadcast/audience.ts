@@ -9,7 +9,7 @@ import { Listeners } from '../../protocol/listeners.ts';
 import type { ServerMessageOf } from '../../protocol/messages.ts';
 import { RemoteCandidates, toProtocolCandidate } from '../shared/candidates.ts';
 import type { SignalingClient } from '../shared/signaling.ts';
-import { IceWatchdog } from './ice-watchdog.ts';
+import { IceWatchdog } from '../shared/ice-watchdog.ts';
 import { withStartBitrate } from './start-bitrate.ts';
 
 interface WatcherConnection {

@@ -96,6 +96,8 @@ function start(): void {
   if (adaptationEnabled) {
     const adapting = (adapter = new AdaptationLoop(() => crowd.meshConnections(), () => media.stream.getVideoTracks()[0]?.getSettings().frameRate ?? 30));
     crowd.onPeerConnection((pc) => adapting.prepare(pc));
+    // The server may move the room to the media server, which takes the per-watcher encoding off this page.
+    adapting.onStepDown((reason) => client.send({ type: 'qualityLimited', reason }));
     adapting.start();
   }
   client.on('joined', (joined) => {

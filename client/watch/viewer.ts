@@ -5,10 +5,17 @@
  *
  * Make-before-break: an offer from another peer than the one playing builds a second peer connection; the page keeps
  * the first one's picture until the second has decoded a video frame, then the first is closed and its peer told
- * (`hangup`). {@link Viewer.events} records that order (`decoded` before `closed`) for diagnostics and tests.
+ * (`hangup`). {@link Viewer.events} records that order (`decoded` before `closed`) for diagnostics and tests. A
+ * second connection that has not decoded within {@link REPLACEMENT_DEADLINE_MS}, or fails, is given up (`abandoned`,
+ * and its peer told): the picture shown stays.
+ *
+ * A connection from the SFU peer that fails, or stays disconnected (the phone changed networks), is healed by asking
+ * the broadcaster's room again (`getBroadcast`): the server gives this watcher a new subscription, whose offer
+ * replaces the dead connection. (On the mesh the broadcaster, the offerer, restarts ICE itself.)
  */
 import type { ServerMessageOf } from '../../protocol/messages.ts';
 import { RemoteCandidates, toProtocolCandidate } from '../shared/candidates.ts';
+import { IceWatchdog } from '../shared/ice-watchdog.ts';
 import type { SignalingClient } from '../shared/signaling.ts';
 
 /** The session id of an SDP's origin line (`o=- <sess-id> <sess-version> …`, RFC 8866 §5.2), or null. */
@@ -19,6 +26,9 @@ export function sessionId(sdp: string): string | null {
 /** How often a new connection's stats are read until it has decoded a frame, ms. */
 export const DECODED_POLL_MS = 50;
 
+/** How long a connection that would replace the one shown may take to decode its first frame, ms. */
+export const REPLACEMENT_DEADLINE_MS = 15_000;
+
 /** One peer connection to whoever sends us media. */
 interface Connection {
   pc: RTCPeerConnection;
@@ -27,11 +37,14 @@ interface Connection {
   peer: string;
   stream: MediaStream | null;
   decoded: boolean;
+  /** Heals a connection from the SFU peer (null on the mesh: the broadcaster heals those). */
+  watchdog: IceWatchdog | null;
 }
 
 /** One step of a move between peers, in the order it happened. */
 export interface PathEvent {
-  event: 'decoded' | 'closed';
+  /** `abandoned`: a replacing connection given up (it failed, or did not decode in time); `closed` follows. */
+  event: 'decoded' | 'closed' | 'abandoned';
   /** The peer of the connection it happened to. */
   peer: string;
 }
@@ -113,6 +126,9 @@ export class Viewer {
     } else {
       this.drop(this.next, false);
       this.next = connection;
+      setTimeout(() => {
+        if (this.next === connection && !connection.decoded) this.abandon(connection);
+      }, REPLACEMENT_DEADLINE_MS);
     }
     const { pc } = connection;
     await pc.setRemoteDescription({ type: 'offer', sdp });
@@ -137,7 +153,11 @@ export class Viewer {
 
   private open(peer: string): Connection {
     const pc = new RTCPeerConnection(this.config());
-    const connection: Connection = { pc, candidates: new RemoteCandidates(pc), peer, stream: null, decoded: false };
+    const connection: Connection = { pc, candidates: new RemoteCandidates(pc), peer, stream: null, decoded: false, watchdog: null };
+    if (peer !== this.broadcasterId) {
+      const watchdog = (connection.watchdog = new IceWatchdog(() => this.heal(connection)));
+      pc.addEventListener('iceconnectionstatechange', () => watchdog.onState(pc.iceConnectionState));
+    }
     pc.ontrack = ({ streams, track }) => {
       connection.stream ??= streams[0] ?? new MediaStream([track]);
       if (this.current === connection) this.onStream(connection.stream);
@@ -165,9 +185,29 @@ export class Viewer {
     this.drop(previous, true);
   }
 
+  /**
+   * A connection from the SFU peer failed or stayed disconnected: one that was replacing the picture shown is given
+   * up; the one shown is replaced by a new subscription (asked for as a watcher asks for the broadcast).
+   */
+  private heal(connection: Connection): void {
+    connection.watchdog?.stop();
+    if (connection === this.next) return this.abandon(connection);
+    if (connection !== this.current || this.broadcasterId === null) return;
+    this.signaling.send({ type: 'getBroadcast', to: this.broadcasterId });
+  }
+
+  /** Give up the connection being made to replace the one shown; tell its peer. */
+  private abandon(connection: Connection): void {
+    if (this.next !== connection) return;
+    this.next = null;
+    this.events.push({ event: 'abandoned', peer: connection.peer });
+    this.drop(connection, true);
+  }
+
   /** Close a connection; `hangup`: tell its peer (it may free what it held for us). */
   private drop(connection: Connection | null, hangup: boolean): void {
     if (!connection || connection.pc.signalingState === 'closed') return;
+    connection.watchdog?.stop();
     connection.pc.close();
     this.events.push({ event: 'closed', peer: connection.peer });
     if (hangup) this.signaling.send({ type: 'hangup', to: connection.peer });

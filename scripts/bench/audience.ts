@@ -21,6 +21,7 @@ import { distribution, type Distribution } from '../simulate/percentiles.ts';
 import { rates, type RtpSnapshot } from '../simulate/rtp-stats.ts';
 import { runWatcher, type WatcherResult } from '../simulate/watcher.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { capacityOf, endRun, measureStep } from './steps.ts';
 import { watchRound } from './ttff.ts';
 
 /** The test namespace's veth address (made by `npm run bench`'s namespace, as by `npm test`): Janus gathers there. */
@@ -123,6 +124,7 @@ async function run(path: AudiencePath, opts: AudienceOptions): Promise<AudienceR
   const receivers: MediaReceiver[] = [];
   const watchers: Promise<WatcherResult>[] = [];
   const steps: AudienceStep[] = [];
+  const held = (s: AudienceStep) => s.slowestFps >= MIN_FPS && s.fullResolution === s.viewers;
   let stoppedBy = 'max';
   const late: { ttffMs: Distribution | null } = { ttffMs: null };
   try {
@@ -158,27 +160,17 @@ async function run(path: AudiencePath, opts: AudienceOptions): Promise<AudienceR
       receivers.push(...(added as MediaReceiver[]));
       // The first step also waits for the broadcaster's bandwidth estimate to ramp up from Chromium's start.
       await sleep(steps.length === 0 ? 3 * opts.settleMs : opts.settleMs);
-      let step = await measure(receivers, broadcaster, janus, opts);
-      const good = (s: AudienceStep) => s.slowestFps >= MIN_FPS && s.fullResolution === s.viewers;
-      if (!good(step)) {
-        // Once below may be a transient (an estimate still ramping): measure again.
-        const again = await measure(receivers, broadcaster, janus, opts);
-        if (good(again) || again.slowestFps > step.slowestFps) step = again;
-      }
+      const step = await measureStep(() => measure(receivers, broadcaster, janus, opts), held);
       steps.push(step);
-      if (!good(step)) {
+      if (!held(step)) {
         stoppedBy = step.slowestFps < MIN_FPS ? 'fps' : 'resolution';
         break;
       }
     }
   } finally {
-    stop.abort();
-    await Promise.all(watchers);
-    await broadcaster.close();
-    await server.close();
+    await endRun({ stop, watchers, broadcaster, server });
   }
-  const ok = steps.filter((s) => s.slowestFps >= MIN_FPS && s.fullResolution === s.viewers);
-  return { path, steps, capacity: ok.length > 0 ? ok[ok.length - 1]!.viewers : 0, stoppedBy, ttffMs: late.ttffMs };
+  return { path, steps, capacity: capacityOf(steps, held), stoppedBy, ttffMs: late.ttffMs };
 }
 
 /** The escalation's longest freeze: two Chromium watchers on the mesh, a third escalates the room (`MESH_MAX_VIEWERS=2`). */

@@ -14,6 +14,7 @@ import { cleanupNodeDataChannel } from '../simulate/native.ts';
 import { rates, type RtpSnapshot } from '../simulate/rtp-stats.ts';
 import { runWatcher, type WatcherResult } from '../simulate/watcher.ts';
 import { startServerProcess } from './server-process.ts';
+import { capacityOf, endRun, measureStep } from './steps.ts';
 
 export interface MeshStep {
   viewers: number;
@@ -69,6 +70,7 @@ async function run(adapt: boolean, opts: MeshOptions): Promise<MeshRun> {
   const receivers: MediaReceiver[] = [];
   const watchers: Promise<WatcherResult>[] = [];
   const steps: MeshStep[] = [];
+  const held = (s: MeshStep) => s.slowestFps >= 0.9 * opts.capture.fps;
   let stoppedBy = 'max';
   try {
     for (let n = 1; n <= opts.maxViewers; n++) {
@@ -87,26 +89,17 @@ async function run(adapt: boolean, opts: MeshOptions): Promise<MeshRun> {
       }
       receivers.push(first);
       await sleep(opts.settleMs);
-      let step = await measure(receivers, broadcaster, opts.windowMs);
-      // Below the line once may be a transient (a bandwidth estimate still ramping, a noisy neighbour): measure again.
-      if (step.slowestFps < 0.9 * opts.capture.fps) {
-        const again = await measure(receivers, broadcaster, opts.windowMs);
-        if (again.slowestFps > step.slowestFps) step = again;
-      }
+      const step = await measureStep(() => measure(receivers, broadcaster, opts.windowMs), held);
       steps.push(step);
-      if (step.slowestFps < 0.9 * opts.capture.fps) {
+      if (!held(step)) {
         stoppedBy = 'fps';
         break;
       }
     }
   } finally {
-    stop.abort();
-    await Promise.all(watchers);
-    await broadcaster.close();
-    await server.close();
+    await endRun({ stop, watchers, broadcaster, server });
   }
-  const ok = steps.filter((s) => s.slowestFps >= 0.9 * opts.capture.fps);
-  return { adapt, steps, capacity: ok.length > 0 ? ok[ok.length - 1]!.viewers : 0, stoppedBy };
+  return { adapt, steps, capacity: capacityOf(steps, held), stoppedBy };
 }
 
 /** One measuring window over every receiver and the broadcaster. */

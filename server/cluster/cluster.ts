@@ -9,6 +9,8 @@
  * - Delivery: a frame for a peer of another node goes to that node's channel; a frame for a room's watchers (or
  *   everyone) goes to the room's channel, and each node writes it to the peers it holds. Published from one
  *   connection, so in order per sender and receiver.
+ * - A live broadcaster whose node died: its entry expires, and unless it resumes (on any node) within the resume
+ *   grace, each node tells its own watchers `broadcastEnded`, as the dead node would have.
  * - Redis down: publishes fail and are dropped (rooms whose peers are all on this node are unaffected); the mirrors
  *   keep what they knew; when Redis is back, the node rewrites what it holds at once and re-reads the mirrors.
  */
@@ -24,6 +26,8 @@ import { RoomMirror, type RoomEvent } from './room-mirror.ts';
 export const HEARTBEAT_MS = 1000;
 /** How long an entry lives in Redis unless rewritten, ms: a dead node's peers are gone this long after its death. */
 export const MEMBER_TTL_MS = 4000;
+/** The default of {@link ClusterOptions.resumeGraceMs}: the relay's resume grace (`RESUME_GRACE_MS`). */
+const DEFAULT_RESUME_GRACE_MS = 10_000;
 
 /** A frame from another node for peers this node holds. */
 export type Delivery =
@@ -44,6 +48,12 @@ export interface LocalSide {
    * broadcaster and this node holds another broadcaster of the room, that one was taken over.
    */
   announcedElsewhere(room: string, id: string, value: MemberValue): void;
+  /**
+   * The live broadcaster `id` of `room`, held by another node, vanished from Redis (its node died) and no broadcaster
+   * took the room within the resume grace: tell the local watchers the broadcast ended (unless this node now holds a
+   * broadcaster of the room).
+   */
+  broadcasterVanished(room: string, id: string): void;
 }
 
 /** One room of the cluster as `/api/rooms` reports it. */
@@ -61,6 +71,8 @@ type NodeEvent = { k: 'peer'; room: string; id: string; f: string };
 export interface ClusterOptions {
   heartbeatMs?: number;
   ttlMs?: number;
+  /** How long a broadcaster whose node died may take to resume on another node before its watchers are told, ms. */
+  resumeGraceMs?: number;
 }
 
 export class Cluster implements Elsewhere {
@@ -79,6 +91,7 @@ export class Cluster implements Elsewhere {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly heartbeatMs: number;
   private readonly ttlMs: number;
+  private readonly resumeGraceMs: number;
   /** Until when (ms since the epoch) mirror reads only add: the nodes are still refilling a Redis that came back. */
   private addOnlyUntil = 0;
   private local: LocalSide | null = null;
@@ -86,6 +99,7 @@ export class Cluster implements Elsewhere {
   constructor(url: string, private readonly log: FastifyBaseLogger, opts: ClusterOptions = {}) {
     this.heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
     this.ttlMs = opts.ttlMs ?? MEMBER_TTL_MS;
+    this.resumeGraceMs = opts.resumeGraceMs ?? DEFAULT_RESUME_GRACE_MS;
     this.link = new RedisLink(url, log.child({ node: this.node }));
     this.outbox = new Outbox((channel, message) => this.swallow(this.link.publish(channel, message)));
     this.link.on('message', (channel, message) => this.onMessage(channel, message));
@@ -262,9 +276,23 @@ export class Cluster implements Elsewhere {
     }
     for (const [room, mirror] of this.mirrors) {
       const before = `${mirror.watcherCount}/${mirror.broadcaster?.id}/${mirror.broadcaster?.live}`;
+      const live = mirror.broadcaster?.live ? mirror.broadcaster.id : null;
       await this.readInto(room, mirror);
       if (`${mirror.watcherCount}/${mirror.broadcaster?.id}/${mirror.broadcaster?.live}` !== before) this.local.mirrorChanged(room);
+      if (live !== null && mirror.broadcaster === null) this.awaitResume(room, live);
     }
+  }
+
+  /**
+   * The live broadcaster `id` dropped out of `room`'s mirror on a read (expired: its node died; or it left, or became
+   * local, which the check at the end of the grace tells apart): if the room still has no broadcaster elsewhere after
+   * the resume grace, the local side tells its watchers.
+   */
+  private awaitResume(room: string, id: string): void {
+    setTimeout(() => {
+      const mirror = this.mirrors.get(room);
+      if (mirror && mirror.broadcaster === null) this.local?.broadcasterVanished(room, id);
+    }, this.resumeGraceMs).unref();
   }
 
   /** A message on a channel: one event (a membership change), or an array of them (an outbox's batch). */

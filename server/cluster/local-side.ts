@@ -2,7 +2,7 @@
  * This node's rooms as the {@link Cluster} sees them ({@link LocalSide}): what the heartbeat rewrites, where frames
  * from other nodes are written, and what happens here when another node announces a peer this node holds.
  */
-import { ChatEntry } from '../../protocol/messages.ts';
+import { ChatEntry, type ServerMessage } from '../../protocol/messages.ts';
 import type { Relay } from '../signaling/relay.ts';
 import { leave } from '../signaling/join.ts';
 import type { Delivery, LocalSide } from './cluster.ts';
@@ -62,6 +62,13 @@ export class ClusterLocalSide implements LocalSide {
       broadcaster.fail('broadcaster_replaced');
       leave(this.relay, broadcaster);
     }
+  }
+
+  broadcasterVanished(roomName: string, id: string): void {
+    const room = this.relay.rooms.get(roomName);
+    if (!room || room.broadcaster) return;
+    const ended: ServerMessage = { type: 'broadcastEnded', id };
+    this.bus.local.sendFrame(roomName, 'watchers', JSON.stringify(ended));
   }
 
   private keepChat(roomName: string, frame: string): void {

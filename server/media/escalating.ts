@@ -1,7 +1,9 @@
 /**
  * The {@link MediaPath} of a server with an SFU: every room starts as the peer-to-peer mesh ({@link MeshMediaPath}),
  * and escalates to the SFU ({@link SfuRoom}) when a watcher would make it serve more than `MESH_MAX_VIEWERS` peer to
- * peer (0: from the first watcher). Escalating, the broadcaster publishes once and every watcher, those already
+ * peer (0: from the first watcher), or when the broadcaster's adaptation says it cannot hold full quality for the
+ * {@link MIN_WATCHERS_TO_RELIEVE} or more watchers it serves peer to peer (`qualityLimited`: its encoders are
+ * CPU-bound or lose frames; publishing once instead of encoding per watcher is the relief). Escalating, the broadcaster publishes once and every watcher, those already
  * watching included, gets the SFU's offer; a watcher keeps its mesh picture until its SFU connection has decoded
  * frames, then closes the mesh connection and says so (`hangup` to the broadcaster): make-before-break, the
  * watcher's to do (see `client/watch/viewer.ts`).
@@ -12,7 +14,7 @@
  * `MESH_MAX_VIEWERS` (the server asks the broadcaster for them, as their `getBroadcast` would), and the rest are told
  * `mediaPath: reconnecting`; when Janus is back, such rooms escalate again.
  */
-import type { AddressedMessage, LayerReportMessage } from '../../protocol/messages.ts';
+import type { AddressedMessage, LayerReportMessage, PressureReason } from '../../protocol/messages.ts';
 import { SFU_ROUTES } from '../../protocol/messages.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { SfuError } from '../sfu/errors.ts';
@@ -20,6 +22,12 @@ import type { JanusClient } from '../sfu/janus-client.ts';
 import type { LayerCounts, MediaPath, MediaReport, Refusal, RoomView, Sender } from './media-path.ts';
 import { MeshMediaPath } from './mesh.ts';
 import { SfuRoom } from './sfu-room.ts';
+
+/**
+ * Mesh watchers from which a broadcaster's `qualityLimited` escalates the room: with one, the SFU would not lighten
+ * the broadcaster's load (it encodes once either way, and simulcast costs more).
+ */
+export const MIN_WATCHERS_TO_RELIEVE = 2;
 
 export interface EscalatingOptions {
   bus: Bus;
@@ -50,7 +58,7 @@ export class EscalatingMediaPath implements MediaPath {
     this.#o = options;
     this.#mesh = new MeshMediaPath(options.bus);
     options.client.connection.on('up', () => {
-      for (const media of this.#rooms.values()) if (media.awaitingSfu) this.#escalate(media);
+      for (const media of this.#rooms.values()) if (media.awaitingSfu) this.#escalate(media, 'the SFU is back');
     });
   }
 
@@ -93,6 +101,12 @@ export class EscalatingMediaPath implements MediaPath {
     this.#rooms.delete(room.name);
   }
 
+  qualityLimited(room: RoomView, reason: PressureReason): void {
+    const media = this.#rooms.get(room.name);
+    if (!media || media.view !== room || media.sfu || !this.#sfuUp || media.mesh.size < MIN_WATCHERS_TO_RELIEVE) return;
+    this.#escalate(media, `the broadcaster cannot hold full quality (${reason})`);
+  }
+
   report(name: string, watchers: number): MediaReport {
     const media = this.#rooms.get(name);
     if (!media?.sfu) return { path: 'mesh', viewers: { mesh: media ? media.mesh.size : watchers, sfu: 0 } };
@@ -121,7 +135,7 @@ export class EscalatingMediaPath implements MediaPath {
 
   /** A watcher asks for the broadcast: through the SFU when the room is (or now becomes) escalated, else the mesh. */
   #ask(media: RoomMedia, watcherId: string): void {
-    if (!media.sfu && this.#sfuUp && media.view.watcherCount > this.#o.meshMaxViewers) this.#escalate(media);
+    if (!media.sfu && this.#sfuUp && media.view.watcherCount > this.#o.meshMaxViewers) this.#escalate(media, 'MESH_MAX_VIEWERS exceeded');
     if (media.sfu) return media.sfu.addWatcher(watcherId);
     if (media.awaitingSfu && media.mesh.size >= this.#o.meshMaxViewers) {
       return this.#o.bus.toPeer(media.view.name, watcherId, { type: 'mediaPath', path: 'reconnecting' });
@@ -161,7 +175,7 @@ export class EscalatingMediaPath implements MediaPath {
   }
 
   /** Escalate: a new SFU room; every watcher of the room will get the SFU's offer once the publication is up. */
-  #escalate(media: RoomMedia): void {
+  #escalate(media: RoomMedia, reason: string): void {
     const room = media.view;
     if (!room.live || !room.broadcasterId || !this.#sfuUp) return;
     media.awaitingSfu = false;
@@ -174,7 +188,7 @@ export class EscalatingMediaPath implements MediaPath {
       onLayerSwitch: (direction) => void (this.#switches[direction] += 1),
     });
     media.sfu = sfu;
-    this.#o.log.info({ room: room.name, watchers: room.watcherCount }, 'room escalates to the SFU');
+    this.#o.log.info({ room: room.name, watchers: room.watcherCount, reason }, 'room escalates to the SFU');
     sfu.start();
     for (const id of room.watcherIds()) sfu.addWatcher(id);
   }

@@ -8,7 +8,7 @@
  * mesh and escalates to the SFU (Janus) past `MESH_MAX_VIEWERS`: the server negotiates with Janus for both sides,
  * the broadcaster publishes once and each watcher subscribes.
  */
-import type { AddressedMessage, LayerReportMessage, Role } from '../../protocol/messages.ts';
+import type { AddressedMessage, LayerReportMessage, PressureReason, Role } from '../../protocol/messages.ts';
 import type { ErrorCode } from '../../protocol/errors.ts';
 
 /** What a media path may read of a room (the relay's `Room` is one). */
@@ -62,6 +62,11 @@ export interface MediaPath {
   watcherLeft(room: RoomView, watcherId: string): void;
   /** The room's broadcaster left (its media is gone): free what the room held on the media path's side. */
   broadcasterLeft(room: RoomView): void;
+  /**
+   * The broadcaster's adaptation stepped the room down because it could not hold full quality (`qualityLimited`):
+   * a path that can take the load off the broadcaster may act on it (the mesh cannot; the SFU path escalates).
+   */
+  qualityLimited(room: RoomView, reason: PressureReason): void;
   /** How the media of room `name` flows now. */
   report(name: string, watchers: number): MediaReport;
   /**

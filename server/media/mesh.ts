@@ -48,6 +48,9 @@ export class MeshMediaPath implements MediaPath {
   /** Nothing to free: the broadcaster's page held every peer connection. */
   broadcasterLeft(): void {}
 
+  /** Nothing to do: on the mesh, stepping down (the broadcaster's own adaptation) is all there is. */
+  qualityLimited(): void {}
+
   /** Every watcher is served peer to peer. */
   report(_name: string, watchers: number): MediaReport {
     return { path: 'mesh', viewers: { mesh: watchers, sfu: 0 } };

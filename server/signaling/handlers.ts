@@ -48,6 +48,12 @@ const signal = ({ peer, room, media }: HandlerContext, message: AddressedMessage
   return true;
 };
 
+/** The broadcaster's adaptation could not hold full quality: the media path may relieve it (the SFU path escalates). */
+const qualityLimited: Handler<'qualityLimited'> = ({ room, media }, message) => {
+  media.qualityLimited(room, message.reason);
+  return true;
+};
+
 /** The signalling part of the registry. */
 export const SIGNALING_HANDLERS = {
   broadcastAvailable,
@@ -57,6 +63,7 @@ export const SIGNALING_HANDLERS = {
   iceOfferCandidate: signal,
   iceAnswerCandidate: signal,
   hangup: signal,
+  qualityLimited,
 } satisfies Partial<HandlerRegistry>;
 
 /**

@@ -10,7 +10,7 @@ import { startRedis, type TestRedis } from '../../scripts/lib/redis-server.ts';
 import { startScript } from '../helpers/run-script.ts';
 import { FakeLocal } from './fake-local.ts';
 
-const FAST = { heartbeatMs: 100, ttlMs: 400 };
+const FAST = { heartbeatMs: 100, ttlMs: 400, resumeGraceMs: 1000 };
 const silent = pino({ level: 'silent' });
 
 async function node(t: Test, redis: TestRedis): Promise<{ cluster: Cluster; local: FakeLocal }> {
@@ -99,6 +99,29 @@ t.test('a SIGKILLed node leaves no ghosts: its peers expire from Redis and from 
   const room = (await a.cluster.rooms()).find((r) => r.name === 'r3');
   t.equal(room?.watchers, 0, 'gone from Redis too');
   t.same(Object.keys(room?.nodes ?? {}), [a.cluster.node]);
+});
+
+t.test("a SIGKILLed node's live broadcaster: after the resume grace the other nodes are told, unless it resumed", async (t) => {
+  const a = await node(t, redis);
+  const b = await node(t, redis);
+  // Two rooms watched from node a, each with its broadcaster on a node of its own: r5's resumes on node b after its
+  // node died; r6's node dies after that (so its grace ends after r5's), and its broadcaster never comes back.
+  await join(a, 'r5', 'w5', 'watcher');
+  await join(a, 'r6', 'w6', 'watcher');
+  const [n5, n6] = ['r5', 'r6'].map((room) => {
+    const child = startScript('tests/cluster/fixtures/node.ts', [], { REDIS_URL: redis.url, ROOM: room, BROADCASTER: `bc-${room}`, HEARTBEAT_MS: '100', TTL_MS: '400' });
+    t.teardown(() => void child.kill('SIGKILL'));
+    return child;
+  });
+  await Promise.all([once(n5!.stdout, 'data'), once(n6!.stdout, 'data')]);
+  await a.local.until(() => a.cluster.mirror('r5')?.broadcaster?.id === 'bc-r5' && a.cluster.mirror('r6')?.broadcaster?.id === 'bc-r6');
+  n5!.kill('SIGKILL');
+  await a.local.until(() => a.cluster.mirror('r5')?.broadcaster === null);
+  await join(b, 'r5', 'bc-r5', 'broadcaster live');
+  n6!.kill('SIGKILL');
+  await a.local.until(() => a.local.vanished.length > 0);
+  t.same(a.local.vanished, [{ room: 'r6', id: 'bc-r6' }], "r6's watchers are told its broadcast ended; r5's broadcaster came back in time");
+  t.equal(a.cluster.mirror('r5')?.broadcaster?.node, b.cluster.node, "r5's broadcaster is on node b");
 });
 
 t.test('Redis restarted empty: the nodes reconnect by themselves and rewrite what they hold', async (t) => {

@@ -6,6 +6,7 @@ export class FakeLocal implements LocalSide {
   readonly held = new Map<string, Map<string, MemberValue>>();
   readonly delivered: Delivery[] = [];
   readonly elsewhere: Array<{ room: string; id: string; value: MemberValue }> = [];
+  readonly vanished: Array<{ room: string; id: string }> = [];
   private waiters: Array<() => void> = [];
 
   hold(room: string, id: string, value: MemberValue): void {
@@ -26,6 +27,11 @@ export class FakeLocal implements LocalSide {
   }
   announcedElsewhere(room: string, id: string, value: MemberValue): void {
     this.elsewhere.push({ room, id, value });
+    this.wake();
+  }
+
+  broadcasterVanished(room: string, id: string): void {
+    this.vanished.push({ room, id });
     this.wake();
   }
 

@@ -4,10 +4,12 @@
  * across the cluster; `/api/rooms` shows the cluster's rooms on every node; a node serves its own rooms while Redis
  * is down and the cluster heals when it is back.
  */
+import { once } from 'node:events';
 import t, { type Test } from 'tap';
 import { RoomsReport } from '../../protocol/rooms-report.ts';
 import { scrape, value } from '../helpers/prometheus.ts';
 import { startRedis, type TestRedis } from '../../scripts/lib/redis-server.ts';
+import { startScript } from '../helpers/run-script.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { WsPeer } from '../helpers/ws-peer.ts';
 import { candidateFor, expectClose, sdpFor, TEST_OPTIONS, typesOf, until, viewerCount } from '../signaling/helpers.ts';
@@ -103,6 +105,19 @@ t.test('a watcher resumes on another node: same id, the broadcaster reaches it t
   await until(bc, 'answer');
   t.notOk(typesOf(bc).includes('watcherLeft'), 'the broadcaster never heard it left');
   await Promise.all([bc.close(), moved.close()]);
+});
+
+t.test("the broadcaster's node dies and it never resumes: watchers on the other nodes are told the broadcast ended", TEST_OPTIONS, async (t) => {
+  const a = await startServer({ REDIS_URL: redis.url }, { ...FAST, resumeGraceMs: 500 });
+  t.teardown(() => a.close());
+  const doomed = startScript('tests/cluster/fixtures/node.ts', [], { REDIS_URL: redis.url, ROOM: 'orphan', BROADCASTER: 'doomed-broadcaster', HEARTBEAT_MS: '100', TTL_MS: '400' });
+  t.teardown(() => void doomed.kill('SIGKILL'));
+  await once(doomed.stdout, 'data');
+  const { peer: w, joined } = await WsPeer.joined(a.wsUrl, 'orphan', 'watcher');
+  t.equal(joined.broadcaster, 'doomed-broadcaster', 'the watcher joined a room live on the other node');
+  doomed.kill('SIGKILL');
+  t.same(await until(w, 'broadcastEnded'), { type: 'broadcastEnded', id: 'doomed-broadcaster' });
+  await w.close();
 });
 
 t.test('MAX_VIEWERS and one broadcaster per room hold across nodes', TEST_OPTIONS, async (t) => {

@@ -158,3 +158,30 @@ t.test('a lost Janus: back to the mesh up to MESH_MAX_VIEWERS, the rest wait; es
   const [again] = to(sent, B, 'publish') as { from: string }[];
   t.ok(again && again.from !== sfu, 'the room escalates again, with a new SFU peer');
 });
+
+t.test("the broadcaster's adaptation stepping down escalates a mesh room of two or more watchers, not of one", async (t) => {
+  const { path, room, sent, janus, join, watchers } = setUp(4);
+  join(WATCHERS[0]!);
+  path.qualityLimited(room, 'cpu');
+  await settle();
+  t.same(to(sent, B, 'publish'), [], 'one watcher: the SFU would not lighten the load, the room stays on the mesh');
+  t.same(path.report('main', 1).path, 'mesh');
+  join(WATCHERS[1]!);
+  path.qualityLimited(room, 'framerate');
+  await settle();
+  t.equal(to(sent, B, 'publish').length, 1, 'two watchers: the broadcaster is asked to publish, under MESH_MAX_VIEWERS');
+  t.equal(janus.made.rooms.length, 1);
+  t.same(path.report('main', 2).path, 'sfu');
+  path.qualityLimited(room, 'cpu');
+  await settle();
+  t.equal(janus.made.rooms.length, 1, 'already on the SFU: nothing more');
+
+  const lost = setUp(4);
+  lost.janus.connection.state = 'down';
+  lost.join(WATCHERS[0]!);
+  lost.join(WATCHERS[1]!);
+  lost.path.qualityLimited(lost.room, 'cpu');
+  await settle();
+  t.same(to(lost.sent, B, 'publish'), [], 'no SFU up: the room stays on the mesh');
+  t.equal(watchers.length, 2);
+});

@@ -59,6 +59,7 @@ export const CLIENT_EXAMPLES: { [T in ClientMessageType]: ClientMessageOf<T> } =
     type: 'stats',
     watchers: [{ id: WATCHER_ID, state: 'connected', candidateType: 'srflx', rttMs: 23.5, bitrateKbps: 1450, fps: 29.8 }],
   },
+  qualityLimited: { type: 'qualityLimited', reason: 'cpu' },
   layerReport: {
     type: 'layerReport',
     lossPercent: 0.4,

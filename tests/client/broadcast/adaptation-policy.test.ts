@@ -75,6 +75,18 @@ t.test('CPU pressure steps down one rung after PRESSURE_SAMPLES samples, then ho
   t.ok(run(cpu, 60).rung === LADDER.length - 1, 'sustained pressure reaches the last rung, no further');
 });
 
+t.test('a step down under pressure says why (the page tells the server); no other step does', async (t) => {
+  const cpu = senders(2, { qualityLimitationReason: 'cpu' });
+  t.equal(run(cpu, PRESSURE_SAMPLES - 1).steppedDown, null, 'pressure not yet acted on');
+  t.equal(run(cpu, PRESSURE_SAMPLES).steppedDown, 'cpu', 'a CPU-limited encoder');
+  const first = run(cpu, PRESSURE_SAMPLES);
+  t.equal(adapt(cpu, FPS, first.state, PRESSURE_SAMPLES * 1000).steppedDown, null, 'held: no step, nothing to say');
+  t.equal(run(senders(2, { framesPerSecond: 20 }), PRESSURE_SAMPLES).steppedDown, 'framerate', 'a sagging frame rate');
+  t.equal(adapt(senders(AUDIENCE_RUNGS[0]! + 1), FPS, INITIAL_STATE, 0).steppedDown, null, 'the audience rung is no pressure');
+  const down = run(cpu, PRESSURE_SAMPLES);
+  t.equal(run(senders(2), CALM_MS / 1000 + 2, down.state, PRESSURE_SAMPLES * 1000).steppedDown, null, 'stepping back up');
+});
+
 t.test('a sagging frame rate is pressure, but not while a sender settles', async (t) => {
   t.equal(run(senders(2, { framesPerSecond: 20 }), 4).rung, 1, '20 of 30 fps: step down');
   t.equal(run(senders(2, { framesPerSecond: 20, connectedForMs: SETTLE_MS - 1 }), 4).rung, 0, 'ignored while settling');

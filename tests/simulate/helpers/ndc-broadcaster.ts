@@ -74,11 +74,30 @@ function addCandidate(pc: PeerConnection, candidate: IceCandidate): void {
   }
 }
 
+/** One watcher's connection, and the candidates each side holds back until the answer is applied. */
+interface Peer {
+  pc: PeerConnection;
+  stop: () => void;
+  answered: boolean;
+  /** The watcher's candidates that overtook its answer. */
+  early: IceCandidate[];
+  /** Our own candidates, not sent until the answer is applied: see {@link NdcBroadcaster}. */
+  held: IceCandidate[];
+}
+
+/**
+ * The broadcaster sends its ICE candidates only once it has applied the watcher's answer. libdatachannel, as the
+ * offerer, answers connectivity checks and runs the DTLS handshake before it has the answer, and then fails the
+ * handshake because it cannot yet check the watcher's certificate against the answer's fingerprint ("DTLS alert:
+ * unknown CA"): seen in 1 of 8 runs of the simulator's tests on a busy machine, where the answer crossed the relay
+ * after the handshake. A browser waits for the fingerprint instead; holding the candidates back gives the same
+ * order, and trickle ICE (RFC 8838) is still exercised: the candidates follow the offer one by one.
+ */
 export class NdcBroadcaster {
   /** Resolves once any watcher sent a REMB report. */
   readonly rembSeen: Promise<void>;
   private rembReceived = () => {};
-  private readonly peers = new Map<string, { pc: PeerConnection; stop: () => void; answered: boolean; early: IceCandidate[] }>();
+  private readonly peers = new Map<string, Peer>();
 
   private constructor(readonly relay: RelayConnection, readonly id: string, options: NdcBroadcasterOptions) {
     this.rembSeen = new Promise((resolve) => (this.rembReceived = resolve));
@@ -92,6 +111,7 @@ export class NdcBroadcaster {
       // Trickled candidates can overtake the answer; libdatachannel throws on a candidate before the answer.
       for (const c of peer.early.splice(0)) addCandidate(peer.pc, c);
       peer.answered = true;
+      for (const candidate of peer.held.splice(0)) this.relay.send({ type: 'iceOfferCandidate', to: from, candidate });
     });
     relay.on('iceAnswerCandidate', ({ from, candidate }) => {
       const peer = this.peers.get(from);
@@ -129,14 +149,13 @@ export class NdcBroadcaster {
     pc.onLocalDescription((sdp, type) => {
       if (type.toLowerCase() === 'offer') this.relay.send({ type: 'offer', to: watcher, sdp });
     });
-    pc.onLocalCandidate((candidate, mid) => {
-      this.relay.send({
-        type: 'iceOfferCandidate',
-        to: watcher,
-        candidate: { candidate: candidate.replace(/^a=/, ''), sdpMid: mid, sdpMLineIndex: 0 },
-      });
+    const peer: Peer = { pc, stop: sendRtp(video), answered: false, early: [], held: [] };
+    pc.onLocalCandidate((line, mid) => {
+      const candidate = { candidate: line.replace(/^a=/, ''), sdpMid: mid, sdpMLineIndex: 0 };
+      if (peer.answered) this.relay.send({ type: 'iceOfferCandidate', to: watcher, candidate });
+      else peer.held.push(candidate);
     });
-    this.peers.set(watcher, { pc, stop: sendRtp(video), answered: false, early: [] });
+    this.peers.set(watcher, peer);
     pc.setLocalDescription();
   }
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { IceWatchdog, type IceRecoveryAction, type Timers } from '../../../client/broadcast/ice-watchdog.ts';
+import { IceWatchdog, type IceRecoveryAction, type Timers } from '../../../client/shared/ice-watchdog.ts';
 import { sessionId } from '../../../client/watch/viewer.ts';
 
 /** Timers the test fires by hand. */

@@ -3,6 +3,9 @@
  * its ICE connection state is `failed`, or `disconnected` for longer than {@link ICE_RECOVERY}.disconnectedMs, ask for
  * an ICE restart (a new offer over the relay); if that does not bring it back to `connected` within
  * `restartTimeoutMs`, try again up to `maxRestarts` times, then ask to close it. No DOM here, so it is tested in Node.
+ *
+ * Used by the broadcaster for each of its peer connections (it is their offerer: it restarts ICE itself), and by a
+ * watcher for its connection from the SFU peer (Janus offers to subscribers: the watcher asks for a new subscription).
  */
 
 /** Recovery policy, in ms and attempts. */
