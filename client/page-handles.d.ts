@@ -2,6 +2,7 @@
  * `window.onair`: the read-only handle each page gives diagnostics, the end-to-end tests and the benchmark. Each page
  * sets its own; this file says what each one holds.
  */
+import type { Layer } from '../protocol/messages.ts';
 import type { AdaptationSnapshot } from './broadcast/adaptation-loop.ts';
 import type { Timings } from './watch/timings.ts';
 import type { PathEvent } from './watch/viewer.ts';
@@ -28,6 +29,8 @@ export interface WatchPageHandle {
   viaMediaServer(): boolean;
   /** Each connection's first decoded frame and its close, in order (make-before-break). */
   pathEvents(): PathEvent[];
+  /** The simulcast layer the SFU sends now, and why (from the server's `layer`); null when not through the SFU. */
+  layer(): Layer | null;
 }
 
 declare global {

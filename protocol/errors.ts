@@ -33,6 +33,7 @@ export const ERRORS = {
   sfu_refused: { message: 'The media server refused the request.', close: null },
   resume_invalid: { message: 'This resume token is not valid here (forged, or for another room or role); join afresh.', close: null },
   resume_expired: { message: 'This resume token has expired; join afresh.', close: null },
+  layer_report_rate_limited: { message: 'Too many layer reports; one a second is enough.', close: null },
   resumed_elsewhere: { message: 'This connection was resumed by another one.', close: 1008 },
   whip_no_sfu: { message: 'WHIP ingest needs the media server (SFU), and this server runs none: see README "Broadcast from OBS".', close: null },
   whip_unsupported_media_type: { message: 'WHIP: send an offer as application/sdp, trickled candidates as application/trickle-ice-sdpfrag.', close: null },

@@ -38,6 +38,10 @@ export const LIMITS = {
   chatPerMinute: 30,
   /** Watchers in one `stats` report. */
   statsWatchers: 256,
+  /** `layerReport` rate limit per watcher: a burst of this many reports... */
+  layerReportBurst: 4,
+  /** ...refilled at this many per second. */
+  layerReportsPerS: 2,
 } as const;
 
 const Sdp = z.string().check(
@@ -120,6 +124,32 @@ export const PressureReason = z.enum(['cpu', 'framerate']);
 export type PressureReason = z.infer<typeof PressureReason>;
 /** The broadcaster's adaptation could not hold full quality for its mesh watchers and stepped down one rung. */
 const QualityLimitedOut = z.strictObject({ type: z.literal('qualityLimited'), reason: PressureReason });
+const between = (min: number, max: number) => z.number().check(z.minimum(min), z.maximum(max));
+const intBetween = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
+/**
+ * A watcher on the SFU tells the server how its video plays, over the interval since its previous report (about a
+ * second; at most {@link LIMITS.layerReportsPerS} a second): from its video `inbound-rtp` stats (W3C webrtc-stats)
+ * and its player. The server picks its simulcast layer from these (`server/media/layer-policy.ts`).
+ */
+export const LayerReportOut = z.strictObject({
+  type: z.literal('layerReport'),
+  /** Packets lost / (lost + received) in the interval, %. */
+  lossPercent: between(0, 100),
+  /** `freezeCount` and `totalFreezesDuration` increments in the interval (count; ms). */
+  freezes: intBetween(0, 10_000),
+  freezeMs: between(0, 3_600_000),
+  /** `framesDropped` increment in the interval. */
+  framesDropped: intBetween(0, 1_000_000),
+  /** Mean `jitterBufferDelay` per emitted frame in the interval, ms. */
+  jitterBufferMs: between(0, 600_000),
+  /** Its bandwidth estimate, kbit/s (`availableIncomingBitrate`, or received against sent); null when it has none. */
+  bandwidthKbps: z.nullable(between(0, 10_000_000)),
+  /** The video's displayed height in device pixels (CSS px × devicePixelRatio); 0 when hidden or in a background tab. */
+  displayHeight: intBetween(0, 16_384),
+  /** The height of the frames it decodes now (`inbound-rtp.frameHeight`), px; null before the first. */
+  frameHeight: z.nullable(intBetween(0, 16_384)),
+});
+export type LayerReportMessage = z.infer<typeof LayerReportOut>;
 
 /** Every message a client may send, keyed on `type`. */
 export const ClientMessage = z.discriminatedUnion('type', [
@@ -135,6 +165,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   ChatSettings,
   StatsOut,
   QualityLimitedOut,
+  LayerReportOut,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -159,6 +190,7 @@ export const ROUTES = {
   chatSettings: { from: 'broadcaster', to: 'all' },
   stats: { from: 'broadcaster', to: 'server' },
   qualityLimited: { from: 'broadcaster', to: 'server' },
+  layerReport: { from: 'watcher', to: 'server' },
 } as const satisfies Record<Exclude<ClientMessageType, 'join'>, { from: Role | 'any'; to: Role | 'room' | 'all' | 'server' }>;
 
 /**
@@ -181,6 +213,18 @@ export const SFU_ROUTES = {
  */
 export const MediaPathName = z.enum(['mesh', 'sfu', 'reconnecting']);
 export type MediaPathName = z.infer<typeof MediaPathName>;
+
+/** Why a watcher on the SFU gets its layer: the top one (`best`), or what holds it lower. */
+export const LayerReason = z.enum(['best', 'small player', 'hidden', 'bandwidth', 'loss', 'freezes']);
+export type LayerReason = z.infer<typeof LayerReason>;
+/** The simulcast layer a watcher gets through the SFU: substream (0 lowest), temporal layer (0 lowest frame rate), height (px). */
+export const Layer = z.strictObject({
+  substream: intBetween(0, 2),
+  temporal: intBetween(0, 2),
+  height: intBetween(0, 16_384),
+  reason: LayerReason,
+});
+export type Layer = z.infer<typeof Layer>;
 
 // ---- Server → client --------------------------------------------------------------------------------------------
 
@@ -220,6 +264,10 @@ const MediaPath = z.strictObject({
   viewers: z.optional(z.strictObject({ mesh: z.int().check(z.minimum(0)), sfu: z.int().check(z.minimum(0)) })),
 });
 const WatcherLeft = z.strictObject({ type: z.literal('watcherLeft'), id: PeerId });
+/** To a watcher on the SFU: the layer it gets now, and why (after its first `layerReport`, then at every change). */
+const LayerIn = z.strictObject({ type: z.literal('layer'), ...Layer.shape });
+/** To the broadcaster: the layer SFU watcher `id` gets now; null when it left the SFU. */
+const WatcherLayer = z.strictObject({ type: z.literal('watcherLayer'), id: PeerId, layer: z.nullable(Layer) });
 const BroadcastEnded = z.strictObject({ type: z.literal('broadcastEnded'), id: PeerId });
 const ViewerCount = z.strictObject({ type: z.literal('viewerCount'), count: z.int().check(z.minimum(0)) });
 /** A chat message as the server relays it: sender id, role and time stamped by the server. */
@@ -257,6 +305,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   Publish,
   MediaPath,
   WatcherLeft,
+  LayerIn,
+  WatcherLayer,
   BroadcastEnded,
   ViewerCount,
   ChatEntry,

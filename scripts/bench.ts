@@ -2,14 +2,15 @@
  * `npm run bench`: measure OnAir against its baselines in one run and write `bench-results/RESULTS.md`, `bench-results/results.json`
  * and the SVG charts (`bench-results/ttff.svg`, `bench-results/mesh-cpu.svg`, `bench-results/mesh-fps.svg`).
  *
- *   npm run bench [-- --quick] [--out-dir bench-results] [--parts relay,memory,join-storm,cluster-relay,cluster-join-storm,ttff,mesh,audience,whip]
+ *   npm run bench [-- --quick] [--out-dir bench-results] [--parts relay,memory,join-storm,cluster-relay,cluster-join-storm,ttff,mesh,audience,whip,layers]
  *                 [--server-env NAME=VALUE]
  *
  * Parts: relay throughput and memory per watcher against a plain `ws` relay; the relay across two nodes sharing
  * Redis against one node; a join storm of signalling-only watchers, on one node and across three nodes sharing Redis;
  * time to first frame against the in-page floor; mesh capacity with the broadcaster's adaptation off and on;
  * audience: viewers at full quality on the mesh (adaptation off, on) and through the SFU (Janus), with the
- * broadcaster's and Janus's CPU, time to first frame on each path and the longest freeze during escalation. Every
+ * broadcaster's and Janus's CPU, time to first frame on each path and the longest freeze during escalation; layers:
+ * a watcher whose downlink is limited (tc) pinned to the top simulcast layer, then with layer selection. Every
  * server runs as a child process so its CPU and memory are measured apart. The run re-executes itself in a
  * loopback-only network namespace when the OS allows (as `npm test` does); `ONAIR_BENCH_NETNS=0` runs on the host's
  * loopback instead. `--quick` is a smoke run of under 3 minutes. A part that fails is reported, and the others run.
@@ -24,6 +25,7 @@ import { benchAudience } from './bench/audience.ts';
 import { benchClusterJoinStorm } from './bench/cluster-join-storm.ts';
 import { benchClusterRelay } from './bench/cluster-relay.ts';
 import { benchJoinStorm } from './bench/join-storm.ts';
+import { benchLayers } from './bench/layers.ts';
 import { machineInfo } from './bench/machine.ts';
 import { benchMemory } from './bench/memory.ts';
 import { benchMesh } from './bench/mesh.ts';
@@ -33,7 +35,7 @@ import type { BenchResults } from './bench/results.ts';
 import { benchTtff } from './bench/ttff.ts';
 import { benchWhip } from './bench/whip.ts';
 
-const PARTS = ['relay', 'memory', 'join-storm', 'cluster-relay', 'cluster-join-storm', 'ttff', 'mesh', 'audience', 'whip'] as const;
+const PARTS = ['relay', 'memory', 'join-storm', 'cluster-relay', 'cluster-join-storm', 'ttff', 'mesh', 'audience', 'whip', 'layers'] as const;
 type Part = (typeof PARTS)[number];
 const IN_NETNS = 'ONAIR_BENCH_IN_NETNS';
 
@@ -107,6 +109,7 @@ async function main(args: string[]): Promise<number> {
         env,
       })),
     whip: async () => void (results.whip = await benchWhip({ rounds: quick ? 2 : 10, capture, env })),
+    layers: async () => void (results.layers = await benchLayers({ rateKbps: 700, settleMs: quick ? 8000 : 12_000, windowMs: quick ? 15_000 : 60_000, env })),
   };
   for (const part of PARTS.filter((p) => options.parts.includes(p))) {
     process.stderr.write(`bench: ${part}…\n`);

@@ -6,8 +6,9 @@
 import { chatHandlers } from './chat/handlers.ts';
 import { STATS_HANDLERS } from './ops/stats-report.ts';
 import { SIGNALING_HANDLERS, type HandlerRegistry } from './signaling/handlers.ts';
+import { layerReportHandlers } from './signaling/layer-report.ts';
 
 /** A new registry (the chat rate limit is per app). */
 export function relayHandlers(): HandlerRegistry {
-  return { ...SIGNALING_HANDLERS, ...chatHandlers(), ...STATS_HANDLERS };
+  return { ...SIGNALING_HANDLERS, ...chatHandlers(), ...STATS_HANDLERS, ...layerReportHandlers() };
 }

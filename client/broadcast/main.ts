@@ -14,6 +14,7 @@ import { joinToken } from '../shared/token.ts';
 import { AdaptationLoop } from './adaptation-loop.ts';
 import { Audience } from './audience.ts';
 import { AudiencePanel } from './audience-panel.ts';
+import { SfuLayerList } from './sfu-layers.ts';
 import { setUpControls } from './controls.ts';
 import { ObsPanel } from './obs-panel.ts';
 import { ShareLink } from './share.ts';
@@ -45,6 +46,7 @@ let ready = false;
 let roomValid = true;
 
 const media = new LocalMedia((kind, track) => audience?.replaceTrack(kind, track) ?? Promise.resolve());
+const sfuLayers = new SfuLayerList(byId('sfu-layers', HTMLUListElement));
 const panel = new AudiencePanel(byId('audience', HTMLTableSectionElement), byId('uplink', HTMLOutputElement), () => audience?.connections() ?? [], (id) =>
   audience?.isUpstream(id) ? 'media server' : null,
 );
@@ -117,12 +119,19 @@ function start(): void {
   client.on('getBroadcast', (m) => void crowd.onGetBroadcast(m).catch(reportError));
   client.on('answer', (m) => void crowd.onAnswer(m).catch(reportError));
   client.on('iceAnswerCandidate', (m) => crowd.onCandidate(m));
-  client.on('watcherLeft', (m) => crowd.remove(m.id));
+  client.on('watcherLeft', (m) => {
+    crowd.remove(m.id);
+    sfuLayers.remove(m.id);
+  });
+  client.on('watcherLayer', (m) => sfuLayers.update(m));
   // The SFU: publish once when the room escalates; a watcher that moved to it hangs up its mesh connection.
   client.on('publish', (m) => void crowd.onPublish(m).catch(reportError));
   client.on('hangup', (m) => crowd.remove(m.from));
   client.on('mediaPath', (m) => {
-    if (m.path === 'mesh') crowd.closeUpstream();
+    if (m.path === 'mesh') {
+      crowd.closeUpstream();
+      sfuLayers.clear();
+    }
     mediaPath.value = pathText(m.path, m.viewers);
     mediaPath.dataset.path = m.path;
   });
@@ -166,6 +175,7 @@ function stop(): void {
   adapter?.stop();
   adapter = null;
   panel.clear();
+  sfuLayers.clear();
   chat.detach();
   client?.stop();
   viewers.value = '0';

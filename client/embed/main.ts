@@ -27,6 +27,7 @@ window.onair = {
   timings: () => timings.toJSON(),
   viaMediaServer: () => session.viewer.viaMediaServer,
   pathEvents: () => [...session.viewer.events],
+  layer: () => session.layer(),
 };
 
 setPageState('connecting-relay');

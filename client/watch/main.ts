@@ -81,8 +81,12 @@ function loadDeferred(): Promise<Deferred> {
   deferred ??= import('./deferred.ts').then(({ setUpDeferred }) => {
     for (const off of stopKeeping) off();
     statsButton.removeEventListener('click', statsEarly);
-    loaded = setUpDeferred(signaling, { joined: session.joined(), messages: early.splice(0) }, () => viewer.peerConnection, () =>
-      viewer.viaMediaServer ? 'via media server' : 'peer to peer',
+    loaded = setUpDeferred(
+      signaling,
+      { joined: session.joined(), messages: early.splice(0) },
+      () => viewer.peerConnection,
+      () => (viewer.viaMediaServer ? 'via media server' : 'peer to peer'),
+      () => session.layer(),
     );
     chatForm.removeEventListener('submit', holdSubmit);
     if (heldSubmit) chatForm.requestSubmit();
@@ -128,4 +132,5 @@ window.onair = {
   timings: () => timings.toJSON(),
   viaMediaServer: () => viewer.viaMediaServer,
   pathEvents: () => [...viewer.events],
+  layer: () => session.layer(),
 };

@@ -4,6 +4,8 @@
  * connection (W3C webrtc-stats), and the route (peer to peer, or via media server), refreshed every second while
  * shown.
  */
+import type { Layer } from '../../protocol/messages.ts';
+import { layerText } from '../shared/layer-text.ts';
 import { CANDIDATE_TEXT, formatBitrate, kbps, snapshot, type StatsSnapshot } from '../shared/stats.ts';
 
 /** How often the overlay reads `getStats()` while shown, ms. */
@@ -57,12 +59,14 @@ export class StatsOverlay {
    * @param button the toggle button (`aria-pressed`)
    * @param pc     the current peer connection, if any
    * @param route  where the media comes from, in words ("peer to peer", "via media server")
+   * @param layer  the simulcast layer the SFU sends (shown as {@link layerText} says), or null
    */
   constructor(
     private readonly list: HTMLDListElement,
     private readonly button: HTMLButtonElement,
     private readonly pc: () => RTCPeerConnection | null,
     private readonly route: () => string = () => 'peer to peer',
+    private readonly layer: () => Layer | null = () => null,
   ) {
     button.addEventListener('click', () => this.toggle());
     document.addEventListener('keydown', (event) => {
@@ -102,16 +106,18 @@ export class StatsOverlay {
         dd.textContent = shown ? shown[key as keyof OverlayFigures] : '–';
         return [dt, dd];
       }),
-      ...this.routeRow(),
+      ...row('Route', 'route', this.route()),
+      ...row('Layer', 'layer', layerText(this.layer())),
     );
   }
+}
 
-  private routeRow(): HTMLElement[] {
-    const dt = document.createElement('dt');
-    dt.textContent = 'Route';
-    const dd = document.createElement('dd');
-    dd.dataset.stat = 'route';
-    dd.textContent = this.route();
-    return [dt, dd];
-  }
+/** One `<dt>`/`<dd>` pair; the `<dd>` tagged `data-stat`. */
+function row(label: string, key: string, text: string): HTMLElement[] {
+  const dt = document.createElement('dt');
+  dt.textContent = label;
+  const dd = document.createElement('dd');
+  dd.dataset.stat = key;
+  dd.textContent = text;
+  return [dt, dd];
 }

@@ -5,10 +5,11 @@
  * `<video>` it plays into, and the page state that follows from them (waiting, connecting, live, ended, reconnecting,
  * media-reconnecting: the server lost its media server and this watcher waits for it, full, error). The pages decide what to show for each state.
  */
-import type { JoinMessage } from '../../protocol/messages.ts';
+import type { JoinMessage, Layer } from '../../protocol/messages.ts';
 import { rtcConfiguration } from '../shared/candidates.ts';
 import { relayUrl, SignalingClient } from '../shared/signaling.ts';
 import { joinToken } from '../shared/token.ts';
+import { LayerReporter } from './layer-report.ts';
 import { refusalText, type WatchState } from './messages.ts';
 import type { JoinTimings } from './timings.ts';
 import { Viewer } from './viewer.ts';
@@ -20,6 +21,8 @@ export interface WatchSession {
   rtcConfig(): RTCConfiguration;
   /** The relay connection is joined now (false before the first `joined` and while reconnecting). */
   joined(): boolean;
+  /** The simulcast layer the SFU sends us now, and why (from `layer`); null when not through the SFU. */
+  layer(): Layer | null;
   /** Connect (call after adding listeners to `signaling`). */
   start(): void;
 }
@@ -33,6 +36,7 @@ export interface WatchSession {
 export function watchSession(room: string, video: HTMLVideoElement, timings: JoinTimings, onState: (state: WatchState, refusal?: string) => void): WatchSession {
   let rtcConfig: RTCConfiguration = {};
   let joined = false;
+  let layer: Layer | null = null;
   // The fast join (the broadcaster is asked by our `join` itself), unless a resume keeps a working peer connection:
   // asking again would make the broadcaster start over.
   const token = joinToken();
@@ -80,9 +84,17 @@ export function watchSession(room: string, video: HTMLVideoElement, timings: Joi
   signaling.on('iceOfferCandidate', (m) => viewer.onCandidate(m));
   // The media server was lost and the mesh is full: its offer comes when it is back (a new picture plays then).
   signaling.on('mediaPath', (m) => {
+    if (m.path !== 'sfu') layer = null;
     if (m.path === 'reconnecting') onState('media-reconnecting');
   });
+  // Through the SFU: tell the server how the video plays, so it sends the simulcast layer that fits (`layerReport`).
+  const reporter = new LayerReporter((report) => signaling.send(report), () => (viewer.viaMediaServer ? viewer.peerConnection : null), video);
+  reporter.start();
+  signaling.on('layer', ({ substream, temporal, height, reason }) => {
+    layer = { substream, temporal, height, reason };
+  });
   signaling.on('broadcastEnded', () => {
+    layer = null;
     viewer.close();
     video.srcObject = null;
     onState('ended');
@@ -105,5 +117,5 @@ export function watchSession(room: string, video: HTMLVideoElement, timings: Joi
     onState('live');
   });
 
-  return { signaling, viewer, rtcConfig: () => rtcConfig, joined: () => joined, start: () => signaling.start() };
+  return { signaling, viewer, rtcConfig: () => rtcConfig, joined: () => joined, layer: () => (viewer.viaMediaServer ? layer : null), start: () => signaling.start() };
 }

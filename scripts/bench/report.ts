@@ -6,6 +6,7 @@
 import type { Distribution } from '../simulate/percentiles.ts';
 import type { AudiencePath, AudienceResult } from './audience.ts';
 import type { WhipResult } from './whip.ts';
+import type { LayersResult, LayersWindow } from './layers.ts';
 import type { BenchResults } from './results.ts';
 import { lineChart } from './svg.ts';
 
@@ -102,6 +103,7 @@ export function formatResults(r: BenchResults): string {
   }
   if (r.audience) lines.push(...audienceSection(r.audience));
   if (r.whip) lines.push(...whipSection(r.whip));
+  if (r.layers) lines.push(...layersSection(r.layers));
   const errors = Object.entries(r.errors);
   if (errors.length > 0) {
     lines.push('## Parts that failed', '', ...errors.map(([part, message]) => `- **${part}**: ${message}`), '');
@@ -149,6 +151,31 @@ function audienceSection(a: AudienceResult): string[] {
     `- Longest frame gap during escalation: ${n(a.escalationMaxGapMs)} ms (goal ≤ 250 ms) — ${verdict(a.escalationMaxGapMs === null ? null : a.escalationMaxGapMs <= 250)}.`,
     `- Janus per viewer: ${n(at100?.janusCpuPercentPerViewer ?? sfu?.steps.at(-1)?.janusCpuPercentPerViewer, 2)} % of a core (the trial measured 0.6–0.8 % with bare janode).`,
     '', '![Broadcaster CPU by viewer count, per path](audience-cpu.svg)', '');
+  return lines;
+}
+
+/** The layers part: a constrained watcher pinned to the top layer against the same with layer selection; the goal. */
+function layersSection(l: LayersResult): string[] {
+  const row = (w: LayersWindow, who: 'constrained' | 'reference') => {
+    const x = w[who];
+    return [`${w.mode === 'pinned' ? 'pinned to the top layer' : 'layer selection'}`, who, n(x.freezesPerMin, 1), n(x.freezeSecondsPerMin, 1),
+      n(x.framesDroppedPerMin, 0), n(x.framesDecodedPerMin, 0), x.frameHeight === null ? '-' : `${x.frameHeight}p`];
+  };
+  const lines = ['## Layers: a constrained watcher through the SFU', '',
+    `Chromium broadcaster at 1280×720 (3 simulcast layers), two watch pages with a 1280×720 player: a reference, and one whose downlink is ` +
+    `limited to ${l.rateKbps} kbit/s (a tc HTB class on its UDP port, 30-packet queue); ${(l.windowMs / 1000).toFixed(0)} s per window, one window with its layer reports ` +
+    `dropped (pinned to the top layer), one with them. Freezes: gaps between presented frames of at least max(3δ, δ + 150 ms) (the webrtc-stats definition, a picture that stops for good included); frames from \`inbound-rtp\`.`, ''];
+  lines.push(...table(['run', 'watcher', 'freezes/min', 'frozen s/min', 'frames dropped/min', 'frames decoded/min', 'height at end'],
+    l.windows.flatMap((w) => [row(w, 'constrained'), row(w, 'reference')])), '');
+  const pinned = l.windows.find((w) => w.mode === 'pinned');
+  const selected = l.windows.find((w) => w.mode === 'selected');
+  const ratio = pinned && selected ? pinned.constrained.freezesPerMin / Math.max(selected.constrained.freezesPerMin, 0.1) : null;
+  const frozen = pinned && selected ? pinned.constrained.freezeSecondsPerMin / Math.max(selected.constrained.freezeSecondsPerMin, 0.1) : null;
+  lines.push('Goal (issue 13), from this run:', '',
+    `- The constrained watcher's freezes per minute, pinned ÷ with layer selection: ${n(ratio, 1)}× (goal ≥ 5×; with none, counted as 0.1) — ` +
+      `${verdict(ratio === null ? null : ratio >= 5)}. Frozen seconds per minute, pinned ÷ with selection: ${n(frozen, 1)}× ` +
+      '(a picture that stops for good is one freeze, however long: then this ratio says more).',
+    `- The reference watcher's freezes per minute: ${n(pinned?.reference.freezesPerMin, 1)} pinned, ${n(selected?.reference.freezesPerMin, 1)} with selection.`, '');
   return lines;
 }
 

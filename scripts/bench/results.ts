@@ -3,6 +3,7 @@ import type { AudienceResult } from './audience.ts';
 import type { ClusterJoinStormResult } from './cluster-join-storm.ts';
 import type { ClusterRelayResult } from './cluster-relay.ts';
 import type { JoinStormResult } from './join-storm.ts';
+import type { LayersResult } from './layers.ts';
 import type { MachineInfo } from './machine.ts';
 import type { MemoryResult } from './memory.ts';
 import type { MeshResult } from './mesh.ts';
@@ -23,6 +24,7 @@ export interface BenchResults {
   mesh?: MeshResult;
   audience?: AudienceResult;
   whip?: WhipResult;
+  layers?: LayersResult;
   /** Parts that failed, with the error message; the others are still reported. */
   errors: Record<string, string>;
   /** How long each part took, in s. */

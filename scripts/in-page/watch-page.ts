@@ -90,3 +90,98 @@ export function watchGaps(): void {
 export function longestGap(): number {
   return (window as unknown as { onairMaxGap: number }).onairMaxGap;
 }
+
+/**
+ * Count the page's picture freezes from the frames its `<video>` presents (`requestVideoFrameCallback`), as W3C
+ * webrtc-stats defines a freeze: a gap between two frames of at least max(3δ, δ + 150 ms), δ the mean of the
+ * previous 30 intervals. Unlike `inbound-rtp.freezeCount`, a picture that stops for good counts (see
+ * {@link playbackCounters}, which adds the gap still open).
+ */
+export function watchFreezes(): void {
+  const video = document.querySelector('video')!;
+  // The callback is an object method: a named function here would be wrapped by the build's keep-names helper,
+  // which does not exist in the page.
+  const state = {
+    count: 0,
+    frozenMs: 0,
+    last: null as number | null,
+    intervals: [] as number[],
+    onFrame(this: void, now: number): void {
+      if (state.last !== null) {
+        const gap = now - state.last;
+        const mean = state.intervals.length ? state.intervals.reduce((a, b) => a + b, 0) / state.intervals.length : 33;
+        if (gap >= Math.max(3 * mean, mean + 150)) {
+          state.count += 1;
+          state.frozenMs += gap;
+        }
+        state.intervals.push(gap);
+        if (state.intervals.length > 30) state.intervals.shift();
+      }
+      state.last = now;
+      video.requestVideoFrameCallback(state.onFrame);
+    },
+  };
+  (window as unknown as { onairFreezes: typeof state }).onairFreezes = state;
+  video.requestVideoFrameCallback(state.onFrame);
+}
+
+/** A watch page's freezes (from {@link watchFreezes}), video `inbound-rtp` counters and its selected pair's local port. */
+export interface PlaybackCounters {
+  /** ms, the page's clock */
+  at: number;
+  /** Freezes ended so far; whether one is going on now; the time frozen so far (ms), the one going on included. */
+  freezeCount: number;
+  freezing: boolean;
+  frozenMs: number;
+  framesDropped: number;
+  framesDecoded: number;
+  frameHeight: number | null;
+  localPort: number | null;
+}
+
+/** Read {@link PlaybackCounters} from the page's current peer connection. */
+export async function playbackCounters(): Promise<PlaybackCounters> {
+  const pc = (window as unknown as { onair: { peerConnection(): RTCPeerConnection | null } }).onair.peerConnection();
+  const at = performance.now();
+  const f = (window as unknown as { onairFreezes?: { count: number; frozenMs: number; last: number | null } }).onairFreezes;
+  const open = f?.last != null && at - f.last >= 250 ? at - f.last : 0;
+  const c: PlaybackCounters = { at, freezeCount: f?.count ?? 0, freezing: open > 0, frozenMs: (f?.frozenMs ?? 0) + open, framesDropped: 0, framesDecoded: 0, frameHeight: null, localPort: null };
+  const all = new Map<string, Record<string, unknown>>();
+  (await pc?.getStats())?.forEach((s: Record<string, unknown>) => all.set(String(s.id), s));
+  for (const s of all.values()) {
+    if (s.type === 'inbound-rtp' && s.kind === 'video') {
+      c.framesDropped = Number(s.framesDropped ?? 0);
+      c.framesDecoded = Number(s.framesDecoded ?? 0);
+      c.frameHeight = typeof s.frameHeight === 'number' ? s.frameHeight : null;
+    }
+    if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') {
+      const pair = all.get(s.selectedCandidatePairId);
+      const local = pair ? all.get(String(pair.localCandidateId)) : undefined;
+      c.localPort = typeof local?.port === 'number' ? local.port : null;
+    }
+  }
+  return c;
+}
+
+/** True once the page says `live`. */
+export function isLive(): boolean {
+  return document.body.dataset.state === 'live';
+}
+
+/** Give the page's player a size in CSS px. */
+export function sizePlayer(width: number, height: number): void {
+  const video = document.querySelector('video')!;
+  video.style.width = `${width}px`;
+  video.style.height = `${height}px`;
+  video.style.maxWidth = 'none';
+}
+
+/** Make the page drop its `layerReport`s before they leave (run before its scripts: `evaluateOnNewDocument`). */
+export function dropLayerReports(): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the socket as `this`
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
+    if (typeof data === 'string' && data.includes('"layerReport"')) return;
+    send.call(this, data);
+  };
+}

@@ -39,6 +39,11 @@ export interface SimulateOptions {
   bindAddress: string | undefined;
   /** The bitrate each watcher asks for in its REMB reports, in bit/s. */
   rembBitrate: number;
+  /** Through the SFU: the first `weak` watchers report a bandwidth estimate of `weakKbps` kbit/s (`layerReport`). */
+  weak: number;
+  weakKbps: number;
+  /** Through the SFU: the next `small` watchers report a small player ({@link SMALL_PLAYER_HEIGHT} device px). */
+  small: number;
   /** Print the summary as JSON on stdout. */
   json: boolean;
   /** Also write the JSON summary to this file. */
@@ -58,7 +63,13 @@ export const DEFAULTS = {
   durationS: 10,
   timeoutS: 20,
   rembKbps: 3000,
+  weak: 0,
+  weakKbps: 300,
+  small: 0,
 } as const;
+
+/** The player height `--small` watchers report, in device pixels (a 320×180 player). */
+export const SMALL_PLAYER_HEIGHT = 180;
 
 /** A parser for a decimal number flag within [min, max]; `integer` refuses fractions. */
 function numberIn(min: number, max: number, integer = false): (value: string) => number {
@@ -133,6 +144,9 @@ export function createProgram(output?: OutputConfiguration): Command {
     .option('--timeout <s>', 'seconds a watcher may take to connect before giving up', numberIn(1, 600), DEFAULTS.timeoutS)
     .option('--bind-address <addr>', 'local IP address ICE gathers on (node-datachannel bindAddress)', ipAddress)
     .option('--remb-kbps <kbit/s>', 'bitrate each watcher asks for in its REMB reports', numberIn(30, 100_000), DEFAULTS.rembKbps)
+    .option('--weak <n>', 'through the SFU, the first n watchers report a weak link (--weak-kbps) in their layer reports', numberIn(0, 10_000, true), DEFAULTS.weak)
+    .option('--weak-kbps <kbit/s>', 'the bandwidth estimate --weak watchers report', numberIn(10, 100_000), DEFAULTS.weakKbps)
+    .option('--small <n>', `through the SFU, the next n watchers report a small player (${SMALL_PLAYER_HEIGHT} px high)`, numberIn(0, 10_000, true), DEFAULTS.small)
     .option('--json', 'print the summary as JSON on stdout', false)
     .option('--out <file>', 'also write the JSON summary to this file')
     .allowExcessArguments(false)
@@ -167,6 +181,9 @@ export function parseCommandLine(args: readonly string[], output?: OutputConfigu
     timeout: number;
     bindAddress?: string;
     rembKbps: number;
+    weak: number;
+    weakKbps: number;
+    small: number;
     json: boolean;
     out?: string;
   }>();
@@ -193,6 +210,9 @@ export function parseCommandLine(args: readonly string[], output?: OutputConfigu
     timeoutMs: Math.round(o.timeout * 1000),
     bindAddress: o.bindAddress,
     rembBitrate: Math.round(o.rembKbps * 1000),
+    weak: o.weak,
+    weakKbps: o.weakKbps,
+    small: o.small,
     json: o.json,
     out: o.out,
   };

@@ -4,7 +4,7 @@
  * broadcaster cost, and why watchers failed.
  */
 import type { Distribution } from './percentiles.ts';
-import type { Summary } from './summary.ts';
+import { chosenLayerText, type Summary } from './summary.ts';
 
 const round = (n: number) => Math.round(n).toLocaleString('en-US');
 const FIELDS = ['p50', 'p95', 'p99', 'max'] as const;
@@ -52,6 +52,7 @@ export function formatSummary(summary: Summary): string {
       row('RTCP sent', `PLI ${s.feedback.pli}, NACK ${s.feedback.nack}`),
       row('path', Object.entries(s.paths).map(([path, n]) => `${path === 'sfu' ? 'via the media server' : 'peer to peer'} ${n}`).join(', ') || '-'),
       row('layer received', Object.entries(s.layers).map(([layer, n]) => `${layer} × ${n}`).join(', ') || '-'),
+      ...layerRows(s, row),
       row('candidate types', Object.entries(s.candidateTypes).map(([type, share]) => `${type} ${(share * 100).toFixed(0)} %`).join(', ') || '-'),
     );
   }
@@ -71,4 +72,20 @@ export function formatSummary(summary: Summary): string {
     for (const [code, { count, example }] of failures) lines.push(`  ${code} × ${count}: ${example}`);
   }
   return lines.join('\n');
+}
+
+/** Through the SFU: the layers chosen and switches in total, then each watcher's (up to {@link MAX_LAYER_LINES}). */
+const MAX_LAYER_LINES = 20;
+function layerRows(s: Summary, row: (label: string, value: string) => string): string[] {
+  const sfu = s.results.filter((r) => r.layer);
+  if (sfu.length === 0) return [];
+  const lines = [
+    row('layer chosen', Object.entries(s.chosenLayers).map(([layer, n]) => `${layer} × ${n}`).join(', ')),
+    row('layer switches', String(s.layerSwitches)),
+  ];
+  for (const r of sfu.slice(0, MAX_LAYER_LINES)) {
+    lines.push(row(`  watcher ${r.index}`, `${chosenLayerText(r.layer!.layer)}, ${r.layer!.switches} switch${r.layer!.switches === 1 ? '' : 'es'}`));
+  }
+  if (sfu.length > MAX_LAYER_LINES) lines.push(row('  …', `${sfu.length - MAX_LAYER_LINES} more in --json`));
+  return lines;
 }

@@ -6,7 +6,8 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startChromiumBroadcaster, type ChromiumBroadcaster } from './chromium-broadcaster.ts';
-import type { SimulateOptions } from './options.ts';
+import { DEFAULT_PROFILE, type LayerProfile } from './layer-reports.ts';
+import { DEFAULTS, SMALL_PLAYER_HEIGHT, type SimulateOptions } from './options.ts';
 import { pageUrlFor } from './relay-url.ts';
 import { startResourceMeter } from './resources.ts';
 import { startSimBroadcaster, type SimBroadcaster } from './sim-broadcaster.ts';
@@ -22,8 +23,8 @@ export interface RunHooks extends WatcherHooks {
 }
 
 /** What a run needs; the flags that only shape the output are left out. Older callers may omit the new fields. */
-export type RunOptions = Omit<SimulateOptions, 'json' | 'out' | 'rooms' | 'rampPerSecond' | 'signalingOnly' | 'broadcaster' | 'capture' | 'adapt'> &
-  Partial<Pick<SimulateOptions, 'rooms' | 'rampPerSecond' | 'signalingOnly' | 'broadcaster' | 'capture' | 'adapt'>>;
+export type RunOptions = Omit<SimulateOptions, 'json' | 'out' | 'rooms' | 'rampPerSecond' | 'signalingOnly' | 'broadcaster' | 'capture' | 'adapt' | 'weak' | 'weakKbps' | 'small'> &
+  Partial<Pick<SimulateOptions, 'rooms' | 'rampPerSecond' | 'signalingOnly' | 'broadcaster' | 'capture' | 'adapt' | 'weak' | 'weakKbps' | 'small'>>;
 
 /** The room names of a run: `room` alone, or `room-0` … `room-(k-1)`. */
 export function roomNames(room: string, rooms = 1): string[] {
@@ -120,6 +121,7 @@ async function runWatchers(options: RunOptions, rooms: readonly string[], hooks:
             bindAddress: options.bindAddress,
             rembBitrate: options.rembBitrate,
             signalingOnly: options.signalingOnly ?? false,
+            profile: profileOf(options, index),
           },
           watcherHooks,
           stop.signal,
@@ -133,4 +135,12 @@ async function runWatchers(options: RunOptions, rooms: readonly string[], hooks:
     clearInterval(live);
     signal?.removeEventListener('abort', forward);
   }
+}
+
+/** What watcher `index` reports of its link and player: the first `weak` a weak link, the next `small` a small player. */
+export function profileOf(options: Pick<RunOptions, 'weak' | 'weakKbps' | 'small'>, index: number): LayerProfile {
+  const weak = options.weak ?? 0;
+  if (index < weak) return { ...DEFAULT_PROFILE, bandwidthKbps: options.weakKbps ?? DEFAULTS.weakKbps };
+  if (index < weak + (options.small ?? 0)) return { ...DEFAULT_PROFILE, displayHeight: SMALL_PLAYER_HEIGHT };
+  return DEFAULT_PROFILE;
 }

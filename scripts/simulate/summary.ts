@@ -3,6 +3,7 @@
  * received video bitrate (kbit/s), frame rate (frames/s) and packet loss (%), RTCP feedback sent, the selected ICE
  * candidate types as shares, and what the generator itself cost per watcher. The `--json` output is this object.
  */
+import type { Layer } from '../../protocol/messages.ts';
 import type { WatcherFailureCode } from './errors.ts';
 import { distribution, type Distribution } from './percentiles.ts';
 import type { ResourceUsage } from './resources.ts';
@@ -57,6 +58,12 @@ export interface Summary {
   paths: Record<string, number>;
   /** Connected watchers by the resolution (simulcast layer) received, `WIDTHxHEIGHT` (VP8 only; else `unknown`). */
   layers: Record<string, number>;
+  /**
+   * Through the SFU: watchers by the layer the server chose for them at the end (`360p: bandwidth`; `best` reasons
+   * left out: `720p`), and the layer switches in total.
+   */
+  chosenLayers: Record<string, number>;
+  layerSwitches: number;
   /** The receive window asked for, in ms. */
   durationMs: number;
   /** The simulator process during the run. */
@@ -133,6 +140,8 @@ export function summarize(results: readonly WatcherResult[], info: RunInfo): Sum
     candidateTypes,
     paths: countBy(results.flatMap((r) => (r.path ? [r.path] : []))),
     layers: countBy(connected.map((r) => (r.video.resolution ? `${r.video.resolution.width}x${r.video.resolution.height}` : 'unknown'))),
+    chosenLayers: countBy(results.flatMap((r) => (r.layer ? [chosenLayerText(r.layer.layer)] : []))),
+    layerSwitches: results.reduce((sum, r) => sum + (r.layer?.switches ?? 0), 0),
     durationMs: info.durationMs,
     process: info.process,
     perWatcher: {
@@ -142,6 +151,12 @@ export function summarize(results: readonly WatcherResult[], info: RunInfo): Sum
     broadcaster: info.broadcaster ?? { kind: 'none' },
     results: [...results].sort((a, b) => a.index - b.index),
   };
+}
+
+/** A watcher's chosen layer in a few words: `720p`, `360p: bandwidth`, `180p: small player`; `none` before any. */
+export function chosenLayerText(layer: Layer | null): string {
+  if (!layer) return 'none';
+  return `${layer.height}p${layer.temporal < 2 ? ` (temporal ${layer.temporal})` : ''}${layer.reason === 'best' ? '' : `: ${layer.reason}`}`;
 }
 
 /** How many times each key occurs. */

@@ -15,6 +15,7 @@ import { failureForRelayError, WatcherError, type WatcherFailureCode } from './e
 import { MediaReceiver } from './media-receiver.ts';
 import { RelayConnection } from './relay-connection.ts';
 import { deadline } from './deadline.ts';
+import { DEFAULT_PROFILE, reportLayers, type LayerOutcome, type LayerProfile } from './layer-reports.ts';
 import { rates } from './rtp-stats.ts';
 
 export interface WatcherOptions {
@@ -32,6 +33,8 @@ export interface WatcherOptions {
   rembBitrate: number;
   /** Do the signalling only: answer with a made-up SDP, no peer connection, no media. */
   signalingOnly?: boolean;
+  /** Through the SFU: what its `layerReport`s say of its link and player (default: a large player, no limit). */
+  profile?: LayerProfile;
 }
 
 /** Milestones after `getBroadcast` was sent, in ms; null when not reached. */
@@ -84,6 +87,8 @@ export interface WatcherResult {
   candidateTypes: { local: string; remote: string } | null;
   /** Audio RTP over the whole connection. */
   audio: { packets: number; bytes: number };
+  /** Through the SFU: the layer it ended with and its switches (null on the mesh). */
+  layer: LayerOutcome | null;
 }
 
 /** Progress callbacks (e.g. for a progress bar). */
@@ -121,6 +126,7 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
     feedback: { pli: 0, nack: 0 },
     candidateTypes: null,
     audio: { packets: 0, bytes: 0 },
+    layer: null,
   };
   let relay: RelayConnection | null = null;
   let receiver: MediaReceiver | null = null;
@@ -237,6 +243,9 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
     // The receive window: until the duration is over, the run is stopped, or the connection breaks.
     const before = { bytes: media.video.bytes, packets: media.video.packets, stats: media.videoStats.snapshot(connectedAt) };
     const halfway = { at: connectedAt, bytes: media.video.bytes };
+    const stopReports = result.path === 'sfu'
+      ? reportLayers(socket, () => media.videoStats.snapshot(), () => media.videoStats.resolution?.height ?? null, options.profile ?? DEFAULT_PROFILE)
+      : null;
     const halfTimer = setTimeout(() => Object.assign(halfway, { at: performance.now(), bytes: media.video.bytes }), options.durationMs / 2);
     const windowOver = sleep(options.durationMs, undefined, { signal: stopped }).catch(() => {});
     const broke = await Promise.race([windowOver, failed]).then(() => null, (err: WatcherError) => err);
@@ -245,6 +254,7 @@ export async function runWatcher(options: WatcherOptions, hooks: WatcherHooks = 
     result.video.packets = media.video.packets - before.packets;
     result.video.kbps = (result.video.bytes * 8) / Math.max(result.video.windowMs, 1);
     clearTimeout(halfTimer);
+    result.layer = stopReports?.() ?? null;
     result.video.steadyKbps = ((media.video.bytes - halfway.bytes) * 8) / Math.max(performance.now() - halfway.at, 1);
     if (firstRtpAt !== null) result.timings.firstRtpMs = firstRtpAt - askedAt;
     const stats = media.videoStats;

@@ -14,12 +14,12 @@
  * `MESH_MAX_VIEWERS` (the server asks the broadcaster for them, as their `getBroadcast` would), and the rest are told
  * `mediaPath: reconnecting`; when Janus is back, such rooms escalate again.
  */
-import type { AddressedMessage, PressureReason } from '../../protocol/messages.ts';
+import type { AddressedMessage, LayerReportMessage, PressureReason } from '../../protocol/messages.ts';
 import { SFU_ROUTES } from '../../protocol/messages.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { SfuError } from '../sfu/errors.ts';
 import type { JanusClient } from '../sfu/janus-client.ts';
-import type { MediaPath, MediaReport, Refusal, RoomView, Sender } from './media-path.ts';
+import type { LayerCounts, MediaPath, MediaReport, Refusal, RoomView, Sender } from './media-path.ts';
 import { MeshMediaPath } from './mesh.ts';
 import { SfuRoom } from './sfu-room.ts';
 
@@ -51,6 +51,7 @@ interface RoomMedia {
 export class EscalatingMediaPath implements MediaPath {
   readonly #mesh: MeshMediaPath;
   readonly #rooms = new Map<string, RoomMedia>();
+  readonly #switches = { up: 0, down: 0 };
   readonly #o: EscalatingOptions;
 
   constructor(options: EscalatingOptions) {
@@ -123,6 +124,17 @@ export class EscalatingMediaPath implements MediaPath {
     return { path: 'sfu', viewers: { mesh: media.mesh.size, sfu: media.sfu.watchers } };
   }
 
+  layerReport(room: RoomView, watcherId: string, report: LayerReportMessage): void {
+    const media = this.#rooms.get(room.name);
+    if (media?.view === room) media.sfu?.layerReport(watcherId, report);
+  }
+
+  layers(): LayerCounts {
+    const watchers = new Map<string, number>();
+    for (const media of this.#rooms.values()) media.sfu?.countLayers(watchers);
+    return { watchers, switches: { ...this.#switches } };
+  }
+
   #media(room: RoomView): RoomMedia {
     let media = this.#rooms.get(room.name);
     if (!media || media.view !== room) {
@@ -184,6 +196,7 @@ export class EscalatingMediaPath implements MediaPath {
       bus: this.#o.bus,
       onFailure: (error) => this.#fallBack(media, sfu, error),
       onAudience: () => this.#audienceChanged(media),
+      onLayerSwitch: (direction) => void (this.#switches[direction] += 1),
     });
     media.sfu = sfu;
     this.#o.log.info({ room: room.name, watchers: room.watcherCount, reason }, 'room escalates to the SFU');

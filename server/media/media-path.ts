@@ -8,7 +8,7 @@
  * mesh and escalates to the SFU (Janus) past `MESH_MAX_VIEWERS`: the server negotiates with Janus for both sides,
  * the broadcaster publishes once and each watcher subscribes.
  */
-import type { AddressedMessage, PressureReason, Role } from '../../protocol/messages.ts';
+import type { AddressedMessage, LayerReportMessage, PressureReason, Role } from '../../protocol/messages.ts';
 import type { ErrorCode } from '../../protocol/errors.ts';
 
 /** What a media path may read of a room (the relay's `Room` is one). */
@@ -69,4 +69,19 @@ export interface MediaPath {
   qualityLimited(room: RoomView, reason: PressureReason): void;
   /** How the media of room `name` flows now. */
   report(name: string, watchers: number): MediaReport;
+  /**
+   * A watcher's `layerReport` (how its video plays): on the SFU it may change the simulcast layer the watcher gets.
+   * Paths without layers (the mesh) leave it out; a report from a watcher not on the SFU is ignored.
+   */
+  layerReport?(room: RoomView, watcherId: string, report: LayerReportMessage): void;
+  /** SFU watchers per layer (by height label, e.g. `360p`) and the layer switches so far, for `/metrics`. */
+  layers?(): LayerCounts;
+}
+
+/** What `/metrics` shows of the SFU's simulcast layers. */
+export interface LayerCounts {
+  /** Watchers per layer label (`180p`, `360p`, `720p`; `unknown` before a watcher's first report). */
+  watchers: Map<string, number>;
+  /** Layer switches since start: to a lower layer (`down`) or a higher one (`up`). */
+  switches: { up: number; down: number };
 }

@@ -10,11 +10,12 @@
  * Failures (a Janus refusal, a lost connection) end the room through `onFailure`, once.
  */
 import { randomBytes } from 'node:crypto';
-import type { IceCandidate } from '../../protocol/messages.ts';
+import type { IceCandidate, LayerReportMessage } from '../../protocol/messages.ts';
 import type { Bus } from '../bus/bus.ts';
 import { fromJanusError, SfuError } from '../sfu/errors.ts';
 import type { JanusClient, SfuRoomId } from '../sfu/janus-client.ts';
-import type { JanusPublisher, JanusSubscriber } from '../sfu/janus-peers.ts';
+import type { JanusPublisher, JanusSubscriber, Substream } from '../sfu/janus-peers.ts';
+import { WatcherLayers } from './watcher-layers.ts';
 
 /**
  * Janus's SDP as pages get it: its session name (`s=VideoRoom <room id>`, RFC 8866 §5.3) would tell every page the
@@ -44,6 +45,8 @@ export interface SfuRoomOptions {
   onFailure: (error: SfuError) => void;
   /** The number of watchers on the SFU changed. */
   onAudience: () => void;
+  /** A watcher's simulcast layer was switched (for `/metrics`). */
+  onLayerSwitch?: (direction: 'up' | 'down') => void;
 }
 
 export class SfuRoom {
@@ -57,6 +60,7 @@ export class SfuRoom {
   #keyframeAt = -Infinity;
   #keyframeTimer: NodeJS.Timeout | null = null;
   readonly #subscriptions = new Map<string, Subscription>();
+  readonly #layers = new WatcherLayers();
   readonly #o: SfuRoomOptions;
 
   constructor(options: SfuRoomOptions) {
@@ -87,6 +91,7 @@ export class SfuRoom {
     void this.#guard(async () => {
       if (this.#publisher || !this.#janusRoom) throw new SfuError('sfu_refused', { detail: 'not expecting a publication now' });
       const publisher = await this.#o.client.publish(this.#janusRoom, { type: 'offer', sdp });
+      this.#layers.publication(sdp);
       if (this.#closed) return void (await publisher.leave());
       this.#publisher = publisher;
       publisher.on('candidate', (candidate) => {
@@ -134,6 +139,29 @@ export class SfuRoom {
     if (!sub.started || !sub.subscriber) return void keep(sub.early, candidate);
     const subscriber = sub.subscriber;
     void this.#watcherCall(watcherId, () => subscriber.trickle(candidate));
+  }
+
+  /**
+   * A watcher's `layerReport`: the layer policy may pick another simulcast layer for it, applied with VideoRoom
+   * `configure` (`substream`, `temporal`) on its subscriber handle; the watcher is told its layer (`layer`) at its
+   * first report and at every change, the broadcaster each change (`watcherLayer`). Ignored before its media started.
+   */
+  layerReport(watcherId: string, report: LayerReportMessage): void {
+    const sub = this.#subscriptions.get(watcherId);
+    const subscriber = sub?.subscriber;
+    if (!sub || !subscriber || !sub.started || this.#closed) return;
+    const change = this.#layers.report(watcherId, report, performance.now());
+    if (!change) return;
+    const { layer, direction } = change;
+    if (direction) this.#o.onLayerSwitch?.(direction);
+    this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'layer', ...layer });
+    this.#o.bus.toBroadcaster(this.#o.room, { type: 'watcherLayer', id: watcherId, layer });
+    if (direction) void this.#watcherCall(watcherId, () => subscriber.configureSubstream(layer.substream as Substream, layer.temporal as Substream));
+  }
+
+  /** Add this room's SFU watchers per layer label to `into` (see {@link WatcherLayers.count}). */
+  countLayers(into: Map<string, number>): void {
+    this.#layers.count(into, this.#subscriptions.keys());
   }
 
   /** The watcher left, or hung up on the SFU: leave its subscription. */
@@ -197,6 +225,7 @@ export class SfuRoom {
     const sub = this.#subscriptions.get(watcherId);
     if (!sub) return false;
     this.#subscriptions.delete(watcherId);
+    if (this.#layers.remove(watcherId) && !this.#closed) this.#o.bus.toBroadcaster(this.#o.room, { type: 'watcherLayer', id: watcherId, layer: null });
     void sub.subscriber?.leave();
     return true;
   }

@@ -199,8 +199,9 @@ export class Metrics {
   }
 
   /**
-   * Add the media gauges: `onair_sfu_up` (1 while the SFU is connected; 0 when down or off, with its `state`), and
-   * `onair_room_viewers_by_path` (per room and path, `mesh` or `sfu`; the largest rooms, the rest as `_other`).
+   * Add the media gauges: `onair_sfu_up` (1 while the SFU is connected; 0 when down or off, with its `state`),
+   * `onair_room_viewers_by_path` (per room and path, `mesh` or `sfu`; the largest rooms, the rest as `_other`), and
+   * with an SFU `onair_sfu_watchers_by_layer` (per simulcast layer) and `onair_sfu_layer_switches_total` (down, up).
    *
    * @param rooms    the relay's rooms
    * @param media    the media path (its `report` per room)
@@ -234,6 +235,30 @@ export class Metrics {
         };
         for (const room of named) add(room.name, room);
         for (const room of other) add(OTHER_ROOMS, room);
+      },
+    });
+    if (!media.layers) return;
+    const layers = () => media.layers!();
+    new Gauge({
+      name: 'onair_sfu_watchers_by_layer',
+      help: 'Watchers through the SFU by the simulcast layer they get (its height: 180p, 360p, 720p; unknown before their first report).',
+      labelNames: ['layer'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [layer, n] of layers().watchers) this.set({ layer }, n);
+      },
+    });
+    new Counter({
+      name: 'onair_sfu_layer_switches_total',
+      help: "Switches of an SFU watcher's simulcast layer, down (to a lower layer or frame rate) or up.",
+      labelNames: ['direction'],
+      registers,
+      collect() {
+        this.reset();
+        const { switches } = layers();
+        this.inc({ direction: 'down' }, switches.down);
+        this.inc({ direction: 'up' }, switches.up);
       },
     });
   }

@@ -189,13 +189,14 @@ export class JanusSubscriber extends JanusPeer {
   }
 
   /**
-   * Pick the simulcast layer this watcher receives (Janus switches at the next keyframe, which it asks for).
+   * Pick the simulcast layer this watcher receives (Janus switches at the next keyframe, which it asks for), and
+   * optionally its temporal layer (0 lowest frame rate … 2 all frames; ignored by Janus when the codec has none).
    * @throws SfuError `sfu_refused` when the subscription has no video
    */
-  async configureSubstream(substream: Substream): Promise<void> {
+  async configureSubstream(substream: Substream, temporal?: Substream): Promise<void> {
     this.assertOpen();
     const mid = this.#videoMid;
     if (mid === null) throw new SfuError('sfu_refused', { detail: 'no video stream to configure' });
-    await janusCall('configure', () => this.handle.configure({ streams: [{ mid, substream }] }));
+    await janusCall('configure', () => this.handle.configure({ streams: [{ mid, substream, ...(temporal === undefined ? {} : { temporal }) }] }));
   }
 }

@@ -60,6 +60,17 @@ export const CLIENT_EXAMPLES: { [T in ClientMessageType]: ClientMessageOf<T> } =
     watchers: [{ id: WATCHER_ID, state: 'connected', candidateType: 'srflx', rttMs: 23.5, bitrateKbps: 1450, fps: 29.8 }],
   },
   qualityLimited: { type: 'qualityLimited', reason: 'cpu' },
+  layerReport: {
+    type: 'layerReport',
+    lossPercent: 0.4,
+    freezes: 0,
+    freezeMs: 0,
+    framesDropped: 1,
+    jitterBufferMs: 42,
+    bandwidthKbps: null,
+    displayHeight: 360,
+    frameHeight: 720,
+  },
 };
 
 /** A chat message as the server relays it. */
@@ -90,6 +101,8 @@ export const SERVER_EXAMPLES: { [T in ServerMessageType]: ServerMessageOf<T> } =
   publish: { type: 'publish', from: SFU_PEER_ID },
   mediaPath: { type: 'mediaPath', path: 'sfu', viewers: { mesh: 0, sfu: 3 } },
   watcherLeft: { type: 'watcherLeft', id: WATCHER_ID },
+  layer: { type: 'layer', substream: 1, temporal: 2, height: 360, reason: 'small player' },
+  watcherLayer: { type: 'watcherLayer', id: WATCHER_ID, layer: { substream: 1, temporal: 2, height: 360, reason: 'small player' } },
   broadcastEnded: { type: 'broadcastEnded', id: BROADCASTER_ID },
   viewerCount: { type: 'viewerCount', count: 3 },
   chat: CHAT_ENTRY,

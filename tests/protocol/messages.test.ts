@@ -7,11 +7,32 @@ import { CLIENT_EXAMPLES } from './examples.ts';
 t.test('ROUTES covers every client message but join, and keeps the one-to-many roles', async (t) => {
   t.same(Object.keys(ROUTES).sort(), Object.keys(CLIENT_EXAMPLES).filter((type) => type !== 'join').sort());
   const watcherMay = Object.entries(ROUTES).filter(([, r]) => r.from !== 'broadcaster').map(([type]) => type);
-  t.same(watcherMay.sort(), ['answer', 'chat', 'getBroadcast', 'hangup', 'iceAnswerCandidate'], 'a watcher asks, answers, hangs up and chats: it never offers media, nor speaks for the room');
+  t.same(watcherMay.sort(), ['answer', 'chat', 'getBroadcast', 'hangup', 'iceAnswerCandidate', 'layerReport'], 'a watcher asks, answers, hangs up, chats and reports how its video plays: it never offers media, nor speaks for the room');
   for (const [type, route] of Object.entries(ROUTES)) {
     t.not(route.from, route.to, `${type} goes to the other role`);
     const addressed = 'to' in CLIENT_EXAMPLES[type as keyof typeof ROUTES];
     t.equal(addressed, route.to === 'watcher' || route.to === 'broadcaster', `${type} names its peer exactly when it goes to one`);
+  }
+});
+
+t.test('layerReport: figures out of range, of the wrong type, missing or extra are refused with invalid_message', async (t) => {
+  const good = CLIENT_EXAMPLES.layerReport;
+  t.ok(parseClientMessage(JSON.stringify(good)).ok, 'the example');
+  t.ok(parseClientMessage(JSON.stringify({ ...good, bandwidthKbps: 850, frameHeight: null, displayHeight: 0 })).ok, 'an estimate, no frame yet, hidden');
+  const bad: [string, object][] = [
+    ['loss above 100 %', { lossPercent: 101 }],
+    ['negative loss', { lossPercent: -1 }],
+    ['loss as a string', { lossPercent: '1' }],
+    ['NaN-like freezes', { freezes: 0.5 }],
+    ['a huge display', { displayHeight: 100_000 }],
+    ['a fractional display height', { displayHeight: 360.5 }],
+    ['a negative bandwidth', { bandwidthKbps: -5 }],
+    ['an extra key', { layer: 2 }],
+    ['a missing figure', { jitterBufferMs: undefined }],
+  ];
+  for (const [what, change] of bad) {
+    const result = parseClientMessage(JSON.stringify({ ...good, ...change }));
+    t.match(result, { ok: false, code: 'invalid_message', type: 'layerReport' }, what);
   }
 });
 

@@ -28,6 +28,9 @@ t.test('defaults', async (t) => {
     timeoutMs: 20_000,
     bindAddress: undefined,
     rembBitrate: 3_000_000,
+    weak: 0,
+    weakKbps: 300,
+    small: 0,
     json: false,
     out: undefined,
   });
@@ -38,6 +41,7 @@ t.test('every option, converted to the units the run uses', async (t) => {
     '--url', 'https://onair.example.com', '--room', 'launch_2', '--watchers', '20', '--duration', '2.5',
     '--timeout', '30', '--bind-address', '127.0.0.1', '--remb-kbps', '1500', '--json', '--rooms', '4', '--ramp', '5',
     '--broadcaster', 'chromium', '--resolution', '1280x720', '--fps', '15', '--adapt', 'off', '--out', 'run.json',
+    '--weak', '3', '--weak-kbps', '250', '--small', '2',
   ]);
   t.same(options, {
     relayUrl: 'wss://onair.example.com/ws',
@@ -53,6 +57,9 @@ t.test('every option, converted to the units the run uses', async (t) => {
     timeoutMs: 30_000,
     bindAddress: '127.0.0.1',
     rembBitrate: 1_500_000,
+    weak: 3,
+    weakKbps: 250,
+    small: 2,
     json: true,
     out: 'run.json',
   });
@@ -79,6 +86,10 @@ t.test('invalid values are refused with the option named', async (t) => {
     [['--remb-kbps', '10'], /'--remb-kbps <kbit\/s>' argument '10' is invalid/],
     [['--room', 'two words'], /'--room <name>' argument 'two words' is invalid\. expected 1-64 of A-Z a-z 0-9 _ -/],
     [['--url', 'ftp://example.com'], /'--url <url>' argument 'ftp:\/\/example.com' is invalid\. "ftp:" is not http:, https:, ws: or wss:/],
+    [['--weak', '-1'], /'--weak <n>' argument '-1' is invalid/],
+    [['--weak', '1.5'], /'--weak <n>' argument '1.5' is invalid/],
+    [['--weak-kbps', '5'], /'--weak-kbps <kbit\/s>' argument '5' is invalid\. expected a number from 10 to 100000/],
+    [['--small', 'some'], /'--small <n>' argument 'some' is invalid/],
     [['--bind-address', 'localhost'], /'--bind-address <addr>' argument 'localhost' is invalid\. expected an IPv4 or IPv6 address/],
   ];
   for (const [args, message] of cases) {

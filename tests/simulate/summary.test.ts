@@ -1,4 +1,7 @@
 import t from 'tap';
+import { SMALL_PLAYER_HEIGHT } from '../../scripts/simulate/options.ts';
+import { formatSummary } from '../../scripts/simulate/report.ts';
+import { profileOf } from '../../scripts/simulate/run.ts';
 import { summarize } from '../../scripts/simulate/summary.ts';
 import { connected, failed, usage } from './fixtures/results.ts';
 
@@ -56,4 +59,30 @@ t.test('frame rate, loss, feedback and candidate type shares', async (t) => {
 t.test('the summary survives JSON', async (t) => {
   const summary = summarize([connected(0, 10, 1000)], info);
   t.same(JSON.parse(JSON.stringify(summary)), summary);
+});
+
+t.test('through the SFU: the layers chosen and the switches, from each watcher\'s outcome', async (t) => {
+  const results = [connected(0, 10, 300), connected(1, 10, 1500), connected(2, 10, 150), connected(3, 10, 1500)];
+  results[0]!.layer = { layer: { substream: 0, temporal: 2, height: 180, reason: 'bandwidth' }, switches: 1, reports: 8 };
+  results[1]!.layer = { layer: { substream: 2, temporal: 2, height: 720, reason: 'best' }, switches: 0, reports: 8 };
+  results[2]!.layer = { layer: { substream: 0, temporal: 0, height: 180, reason: 'small player' }, switches: 2, reports: 8 };
+  const summary = summarize(results, info);
+  t.same(summary.chosenLayers, { '180p: bandwidth': 1, '720p': 1, '180p (temporal 0): small player': 1 });
+  t.equal(summary.layerSwitches, 3);
+  const text = formatSummary(summary);
+  t.match(text, /layer chosen\s+180p: bandwidth × 1, 720p × 1/);
+  t.match(text, /watcher 0\s+180p: bandwidth, 1 switch\n/);
+  t.match(text, /watcher 1\s+720p, 0 switches/);
+  t.notMatch(text, /watcher 3/, 'a watcher on the mesh has no layer line');
+});
+
+t.test('which watchers report a weak link or a small player', async (t) => {
+  const options = { weak: 2, weakKbps: 250, small: 1 };
+  t.same([0, 1, 2, 3].map((i) => profileOf(options, i)), [
+    { bandwidthKbps: 250, displayHeight: 1080 },
+    { bandwidthKbps: 250, displayHeight: 1080 },
+    { bandwidthKbps: null, displayHeight: SMALL_PLAYER_HEIGHT },
+    { bandwidthKbps: null, displayHeight: 1080 },
+  ]);
+  t.same(profileOf({}, 0), { bandwidthKbps: null, displayHeight: 1080 }, 'by default none');
 });
