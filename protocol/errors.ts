@@ -31,6 +31,7 @@ export const ERRORS = {
   sfu_feed_not_found: { message: 'The media server has no such publisher in this room.', close: null },
   sfu_bad_sdp: { message: 'The media server could not use this session description.', close: null },
   sfu_refused: { message: 'The media server refused the request.', close: null },
+  sfu_publisher_silent: { message: 'The media server has received no video from the publisher for a while: the publication ended.', close: null },
   resume_invalid: { message: 'This resume token is not valid here (forged, or for another room or role); join afresh.', close: null },
   resume_expired: { message: 'This resume token has expired; join afresh.', close: null },
   layer_report_rate_limited: { message: 'Too many layer reports; one a second is enough.', close: null },

@@ -169,7 +169,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   await app.register(whipRoutes, {
     relay,
     config,
-    escalate: escalating && ((room) => escalating.escalateNow(room)),
+    escalate: escalating && ((room, options) => escalating.escalateNow(room, options)),
     sfuUp: () => sfu?.client.connection.state === 'up',
   });
   await pages(app, { root: PUBLIC_DIR, config });

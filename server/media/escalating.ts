@@ -46,6 +46,8 @@ interface RoomMedia {
   sfu: SfuRoom | null;
   /** Fell back from the SFU: escalate again when Janus is back. */
   awaitingSfu: boolean;
+  /** See `escalateNow`: set for a WHIP publisher's room. */
+  publisherSilenceMs?: number | undefined;
 }
 
 export class EscalatingMediaPath implements MediaPath {
@@ -110,10 +112,13 @@ export class EscalatingMediaPath implements MediaPath {
   /**
    * Move a live room to the SFU now, whatever its audience: a WHIP publisher (`server/whip/`) sends one stream and
    * cannot serve watchers peer to peer.
+   * @param options `publisherSilenceMs`: end the room's SFU use when Janus receives no video from the publisher for
+   *                this long (see `SfuRoomOptions.publisherSilenceMs`)
    * @returns whether the room is on the SFU (false: not live, or the SFU is down)
    */
-  escalateNow(room: RoomView): boolean {
+  escalateNow(room: RoomView, options: { publisherSilenceMs?: number } = {}): boolean {
     const media = this.#media(room);
+    media.publisherSilenceMs = options.publisherSilenceMs;
     if (!media.sfu) this.#escalate(media, 'a WHIP publisher');
     return media.sfu !== null;
   }
@@ -197,6 +202,7 @@ export class EscalatingMediaPath implements MediaPath {
       onFailure: (error) => this.#fallBack(media, sfu, error),
       onAudience: () => this.#audienceChanged(media),
       onLayerSwitch: (direction) => void (this.#switches[direction] += 1),
+      ...(media.publisherSilenceMs === undefined ? {} : { publisherSilenceMs: media.publisherSilenceMs }),
     });
     media.sfu = sfu;
     this.#o.log.info({ room: room.name, watchers: room.watcherCount, reason }, 'room escalates to the SFU');

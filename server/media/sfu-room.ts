@@ -47,6 +47,13 @@ export interface SfuRoomOptions {
   onAudience: () => void;
   /** A watcher's simulcast layer was switched (for `/metrics`). */
   onLayerSwitch?: (direction: 'up' | 'down') => void;
+  /**
+   * End the room (`onFailure` with `sfu_publisher_silent`) when Janus has received no video from the publisher for
+   * this long, ms; undefined: never. For publishers that nothing else watches over: a WHIP encoder that vanished
+   * without its DELETE has no socket whose loss would tell (a page broadcaster has one, and may send no video at all,
+   * audio only).
+   */
+  publisherSilenceMs?: number;
 }
 
 export class SfuRoom {
@@ -59,6 +66,7 @@ export class SfuRoom {
   #closed = false;
   #keyframeAt = -Infinity;
   #keyframeTimer: NodeJS.Timeout | null = null;
+  #silenceTimer: NodeJS.Timeout | null = null;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #layers = new WatcherLayers();
   readonly #o: SfuRoomOptions;
@@ -98,6 +106,7 @@ export class SfuRoom {
         if (candidate) this.#o.bus.toBroadcaster(this.#o.room, { type: 'iceAnswerCandidate', from: this.peerId, candidate });
       });
       publisher.on('closed', () => this.#fail(new SfuError('sfu_unavailable', { detail: 'the publication ended' })));
+      publisher.on('video', (receiving) => this.#publisherVideo(receiving));
       this.#o.bus.toBroadcaster(this.#o.room, { type: 'answer', from: this.peerId, sdp: sdpForPages(publisher.answer.sdp) });
       for (const candidate of this.#publisherEarly.splice(0)) await publisher.trickle(candidate);
       await publisher.whenUp();
@@ -174,6 +183,7 @@ export class SfuRoom {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#keyframeTimer) clearTimeout(this.#keyframeTimer);
+    if (this.#silenceTimer) clearTimeout(this.#silenceTimer);
     for (const id of [...this.#subscriptions.keys()]) this.#leave(id);
     const publisher = this.#publisher;
     const room = this.#janusRoom;
@@ -204,6 +214,18 @@ export class SfuRoom {
       this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'mediaPath', path: 'sfu' });
       this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'offer', from: this.peerId, sdp: sdpForPages(subscriber.offer.sdp) });
     });
+  }
+
+  /** Janus started or stopped receiving the publisher's video: see {@link SfuRoomOptions.publisherSilenceMs}. */
+  #publisherVideo(receiving: boolean): void {
+    const silenceMs = this.#o.publisherSilenceMs;
+    if (silenceMs === undefined || this.#closed) return;
+    if (this.#silenceTimer) clearTimeout(this.#silenceTimer);
+    this.#silenceTimer = null;
+    if (receiving) return;
+    this.#silenceTimer = setTimeout(() => {
+      this.#fail(new SfuError('sfu_publisher_silent', { detail: `no video for ${silenceMs / 1000} s` }));
+    }, silenceMs);
   }
 
   /**

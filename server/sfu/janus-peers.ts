@@ -5,8 +5,9 @@
  * no handle outlives its peer. Janus refusals reject with {@link SfuError}s.
  *
  * Events: `candidate` (a Janus ICE candidate, or null at its end of candidates: Janus mostly puts its candidates in
- * its SDP, half-trickle), `webrtcup` (ICE and DTLS are up), `hangup` (reason), `closed` (left, or the connection
- * generation died; after it the peer is unusable).
+ * its SDP, half-trickle), `webrtcup` (ICE and DTLS are up), `video` (Janus started or stopped receiving the
+ * peer's video, its lowest simulcast layer: Janus says so after `no_media_timer`, 1 s), `hangup` (reason), `closed`
+ * (left, or the connection generation died; after it the peer is unusable).
  */
 import { EventEmitter } from 'node:events';
 import Janode, { type JanusCandidate } from 'janode';
@@ -30,6 +31,7 @@ export interface IceCandidate {
 export interface JanusPeerEvents {
   candidate: [candidate: IceCandidate | null];
   webrtcup: [];
+  video: [receiving: boolean];
   hangup: [reason: string];
   closed: [];
 }
@@ -71,6 +73,10 @@ export class JanusPeer extends EventEmitter<JanusPeerEvents> {
       this.emit('webrtcup');
     });
     handle.on(Janode.EVENT.HANDLE_HANGUP, (e: { reason?: string }) => this.emit('hangup', e.reason ?? 'hangup'));
+    handle.on(Janode.EVENT.HANDLE_MEDIA, (e: { type?: string; receiving?: boolean; substream?: number }) => {
+      // Upper simulcast layers come and go with the sender's bandwidth: only the lowest one says the peer is sending.
+      if (e.type === 'video' && typeof e.receiving === 'boolean' && (e.substream ?? 0) === 0) this.emit('video', e.receiving);
+    });
     handle.once(Janode.EVENT.HANDLE_DETACHED, () => this.#close());
     if (connection.generation !== generation || connection.state !== 'up') this.#close();
   }

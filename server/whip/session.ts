@@ -25,6 +25,13 @@ import type { FragCandidate } from './sdp.ts';
 /** How long the SFU has to answer an offer before the POST fails with `sfu_unavailable`, ms. */
 export const ANSWER_TIMEOUT_MS = 15_000;
 
+/**
+ * How long Janus may receive no video from the encoder before the session ends as if it had sent its DELETE, ms: an
+ * encoder that crashed, lost its network or was closed without stopping leaves no other sign (WHIP has no socket, and
+ * this Janus runs no ICE consent checks).
+ */
+export const PUBLISHER_SILENCE_MS = 10_000;
+
 /** A WHIP request that failed: a catalogue code and a precise message. */
 export class WhipError extends Error {
   readonly code: ErrorCode;
@@ -35,8 +42,11 @@ export class WhipError extends Error {
   }
 }
 
-/** Moves a live room to the SFU now; false when the SFU cannot take it (`EscalatingMediaPath.escalateNow`). */
-export type Escalate = (room: RoomView) => boolean;
+/**
+ * Moves a live room to the SFU now, to end its SFU use when its publisher sends no video for `publisherSilenceMs`;
+ * false when the SFU cannot take it (`EscalatingMediaPath.escalateNow`).
+ */
+export type Escalate = (room: RoomView, options: { publisherSilenceMs: number }) => boolean;
 
 /**
  * The WebSocket a {@link Peer} writes to, for a peer with no socket: each frame the relay sends is handed, parsed, to
@@ -133,7 +143,7 @@ export class WhipSession {
     }
     const room = relay.rooms.get(this.#o.room)!;
     room.goLive();
-    if (!this.#o.escalate(room)) {
+    if (!this.#o.escalate(room, { publisherSilenceMs: PUBLISHER_SILENCE_MS })) {
       this.end('no SFU');
       throw new WhipError('sfu_unavailable');
     }

@@ -6,6 +6,7 @@
  * escalates it again; leaving frees the Janus side.
  */
 import { EventEmitter } from 'node:events';
+import { mock } from 'node:test';
 import t from 'tap';
 import type { ServerMessage } from '../../protocol/messages.ts';
 import type { Bus } from '../../server/bus/bus.ts';
@@ -184,4 +185,39 @@ t.test("the broadcaster's adaptation stepping down escalates a mesh room of two 
   await settle();
   t.same(to(lost.sent, B, 'publish'), [], 'no SFU up: the room stays on the mesh');
   t.equal(watchers.length, 2);
+});
+
+t.test('a room escalated for a WHIP publisher ends its SFU use after publisherSilenceMs without video; a page\'s never', async (t) => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.teardown(() => mock.timers.reset());
+  const publishing = async (setUpRoom: ReturnType<typeof setUp>) => {
+    const [publish] = to(setUpRoom.sent, B, 'publish') as { from: string }[];
+    setUpRoom.path.signal(setUpRoom.room, { id: B, role: 'broadcaster' }, { type: 'offer', to: publish!.from, sdp: 'v=0' });
+    await settle();
+    await settle();
+    return setUpRoom.janus.made.publishers[0]!;
+  };
+
+  const whip = setUp(4);
+  t.ok(whip.path.escalateNow(whip.room, { publisherSilenceMs: 10_000 }), 'on the SFU at once');
+  await settle();
+  const publisher = await publishing(whip);
+  publisher.emit('video', false);
+  mock.timers.tick(9_999);
+  publisher.emit('video', true);
+  mock.timers.tick(10_000);
+  t.same(to(whip.sent, B, 'error'), [], 'video came back in time: the publication goes on');
+  publisher.emit('video', false);
+  mock.timers.tick(10_000);
+  t.match(to(whip.sent, B, 'error'), [{ code: 'sfu_publisher_silent' }], '10 s without video: the publication ended, and the publisher is told');
+  t.equal(whip.path.report('main', 0).path, 'mesh');
+
+  const page = setUp(0);
+  page.join(WATCHERS[0]!);
+  await settle();
+  const pagePublisher = await publishing(page);
+  pagePublisher.emit('video', false);
+  mock.timers.tick(60_000);
+  t.same(to(page.sent, B, 'error'), [], "a page broadcaster's room stays on the SFU (it may send audio only)");
+  t.equal(page.path.report('main', 1).path, 'sfu');
 });
