@@ -81,6 +81,14 @@ export function diagnose(i: DiagnosisInput): Diagnosis {
   return { code: 'trying_turn', problem: true, text: 'A direct connection failed; trying to relay via TURN…' };
 }
 
+/**
+ * Is the media path known yet? Playback can begin a moment before the browser reports `connectionState: "connected"`
+ * or names the selected candidate pair in `getStats()` (seen under load), so the page asks again until it is.
+ */
+export function pathKnown(i: DiagnosisInput): boolean {
+  return i.state === 'connected' && i.selected !== null;
+}
+
 /** Gather the diagnosis input from a peer connection and its configuration. */
 export async function inspect(pc: RTCPeerConnection | null, config: RTCConfiguration): Promise<DiagnosisInput> {
   const urls = (config.iceServers ?? []).flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]));

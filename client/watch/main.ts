@@ -23,6 +23,9 @@ timings.mark('scriptStart');
 
 /** How long the page waits for a connection before it explains what is in the way, ms. */
 const DIAGNOSE_AFTER_MS = 5000;
+/** While playing, how often and how many times the page asks again for a media path it could not name yet, ms. */
+const PATH_RECHECK_MS = 500;
+const PATH_RECHECKS = 20;
 
 const video = byId('video', HTMLVideoElement);
 const status = byId('status', HTMLElement);
@@ -110,11 +113,19 @@ function diagnoseLater(delay = DIAGNOSE_AFTER_MS): void {
   }, delay);
 }
 
-/** Once playing, say whether the media is relayed (TURN) or direct. */
-async function notePath(): Promise<void> {
-  const { diagnose, inspect } = await diagnosisModule();
-  const found = diagnose(await inspect(viewer.peerConnection, session.rtcConfig()));
+/**
+ * Once playing, say whether the media is relayed (TURN) or direct; ask again every {@link PATH_RECHECK_MS} while the
+ * path is not known yet (at most {@link PATH_RECHECKS} times).
+ */
+async function notePath(recheck = PATH_RECHECKS): Promise<void> {
+  const { diagnose, inspect, pathKnown } = await diagnosisModule();
+  const input = await inspect(viewer.peerConnection, session.rtcConfig());
   if (document.body.dataset.state !== 'live') return;
+  if (!pathKnown(input)) {
+    if (recheck > 0) diagnoseTimer = setTimeout(() => void notePath(recheck - 1).catch(() => {}), PATH_RECHECK_MS);
+    return;
+  }
+  const found = diagnose(input);
   if (found.code === 'relayed') note(found.text, found.code);
   else note(null, found.code);
 }

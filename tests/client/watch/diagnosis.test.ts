@@ -1,6 +1,6 @@
 /** The diagnosis rules, one case each (the pure function the watcher page runs on its getStats()). */
 import t from 'tap';
-import { diagnose, type DiagnosisInput } from '../../../client/watch/diagnosis.ts';
+import { diagnose, pathKnown, type DiagnosisInput } from '../../../client/watch/diagnosis.ts';
 
 const base: DiagnosisInput = {
   stun: true,
@@ -30,4 +30,12 @@ t.test('each situation gets its own words', async (t) => {
     t.match(found.text, text);
     t.equal(found.problem, code !== 'relayed' && code !== 'direct');
   }
+});
+
+t.test('the path is known only once connected with a selected pair (playback can start before either shows)', async (t) => {
+  t.notOk(pathKnown({ ...base, state: 'connecting', selected: null }), 'still connecting');
+  t.notOk(pathKnown({ ...base, state: 'connected', selected: null }), 'connected, no selected pair in getStats() yet');
+  t.notOk(pathKnown({ ...base, state: 'connecting', selected: 'relay' }), 'a pair, but not connected');
+  t.ok(pathKnown({ ...base, state: 'connected', selected: 'relay' }));
+  t.ok(pathKnown({ ...base, state: 'connected', selected: 'host' }));
 });
