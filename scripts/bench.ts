@@ -2,7 +2,7 @@
  * `npm run bench`: measure OnAir against its baselines in one run and write `bench-results/RESULTS.md`, `bench-results/results.json`
  * and the SVG charts (`bench-results/ttff.svg`, `bench-results/mesh-cpu.svg`, `bench-results/mesh-fps.svg`).
  *
- *   npm run bench [-- --quick] [--out-dir bench-results] [--parts relay,memory,join-storm,cluster-relay,cluster-join-storm,ttff,mesh,audience,whip,layers]
+ *   npm run bench [-- --quick] [--out-dir bench-results] [--parts relay,memory,join-storm,cluster-relay,cluster-join-storm,ttff,mesh,audience,whip,layers,restart]
  *                 [--server-env NAME=VALUE]
  *
  * Parts: relay throughput and memory per watcher against a plain `ws` relay; the relay across two nodes sharing
@@ -10,7 +10,9 @@
  * time to first frame against the in-page floor; mesh capacity with the broadcaster's adaptation off and on;
  * audience: viewers at full quality on the mesh (adaptation off, on) and through the SFU (Janus), with the
  * broadcaster's and Janus's CPU, time to first frame on each path and the longest freeze during escalation; layers:
- * a watcher whose downlink is limited (tc) pinned to the top simulcast layer, then with layer selection. Every
+ * a watcher whose downlink is limited (tc) pinned to the top simulcast layer, then with layer selection; restart: the
+ * longest frame gap of watch pages across a SIGKILL and restart of their node, against a window as long with the node
+ * up, and the time until every page has resumed. Every
  * server runs as a child process so its CPU and memory are measured apart. The run re-executes itself in a
  * loopback-only network namespace when the OS allows (as `npm test` does); `ONAIR_BENCH_NETNS=0` runs on the host's
  * loopback instead. `--quick` is a smoke run of under 3 minutes. A part that fails is reported, and the others run.
@@ -30,12 +32,13 @@ import { machineInfo } from './bench/machine.ts';
 import { benchMemory } from './bench/memory.ts';
 import { benchMesh } from './bench/mesh.ts';
 import { benchRelay } from './bench/relay.ts';
+import { benchRestart } from './bench/restart.ts';
 import { charts, formatResults } from './bench/report.ts';
 import type { BenchResults } from './bench/results.ts';
 import { benchTtff } from './bench/ttff.ts';
 import { benchWhip } from './bench/whip.ts';
 
-const PARTS = ['relay', 'memory', 'join-storm', 'cluster-relay', 'cluster-join-storm', 'ttff', 'mesh', 'audience', 'whip', 'layers'] as const;
+const PARTS = ['relay', 'memory', 'join-storm', 'cluster-relay', 'cluster-join-storm', 'ttff', 'mesh', 'audience', 'whip', 'layers', 'restart'] as const;
 type Part = (typeof PARTS)[number];
 const IN_NETNS = 'ONAIR_BENCH_IN_NETNS';
 
@@ -101,6 +104,7 @@ async function main(args: string[]): Promise<number> {
     audience: async () =>
       void (results.audience = await benchAudience({
         capture,
+        simulcastCapture: { width: 1280, height: 720, fps: 30 },
         meshSteps: quick ? [1, 2] : Array.from({ length: 24 }, (_, i) => i + 1),
         sfuSteps: quick ? [1, 3] : [1, 5, 10, 20, 40, 60, 80, 100, 120, 140],
         settleMs: quick ? 1000 : 4000,
@@ -110,6 +114,7 @@ async function main(args: string[]): Promise<number> {
       })),
     whip: async () => void (results.whip = await benchWhip({ rounds: quick ? 2 : 10, capture, env })),
     layers: async () => void (results.layers = await benchLayers({ rateKbps: 700, settleMs: quick ? 8000 : 12_000, windowMs: quick ? 15_000 : 60_000, env })),
+    restart: async () => void (results.restart = await benchRestart({ watchers: quick ? 2 : 4, downMs: quick ? 2000 : 10_000, capture, env })),
   };
   for (const part of PARTS.filter((p) => options.parts.includes(p))) {
     process.stderr.write(`bench: ${part}…\n`);

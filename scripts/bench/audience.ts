@@ -4,6 +4,7 @@
  * the SFU) until the slowest receives under 27 fps or any receives below full resolution (the VP8 keyframes' size):
  * the mesh with the page's adaptation off, the mesh with it on, and the SFU (Janus, `MESH_MAX_VIEWERS=0`). At each
  * step: the broadcaster's CPU (all Chromium processes), Janus's CPU in total and per viewer, the simulator's own CPU.
+ * Then the SFU again with the broadcaster at 1280×720 (simulcast, 3 layers; every watcher gets the top one).
  * Also: a Chromium late joiner's time to first frame via the mesh and via the SFU, and the longest picture freeze a
  * watch page saw while its room escalated (two Chromium watchers on the mesh, `MESH_MAX_VIEWERS=2`, a third joins).
  * The issue's goals are reported against these figures, never asserted.
@@ -22,13 +23,14 @@ import { rates, type RtpSnapshot } from '../simulate/rtp-stats.ts';
 import { runWatcher, type WatcherResult } from '../simulate/watcher.ts';
 import { startServerProcess, type ServerProcess } from './server-process.ts';
 import { capacityOf, endRun, measureStep } from './steps.ts';
-import { watchRound } from './ttff.ts';
+import { breakdownP50, watchRound } from './ttff.ts';
 
 /** The test namespace's veth address (made by `npm run bench`'s namespace, as by `npm test`): Janus gathers there. */
 export const SFU_ADDRESS = '10.77.0.1';
 const MIN_FPS = 27;
 
-export type AudiencePath = 'mesh' | 'mesh-adapt' | 'sfu';
+/** The run: the mesh with the adaptation off or on, the SFU, the SFU with the simulcast capture (1280×720). */
+export type AudiencePath = 'mesh' | 'mesh-adapt' | 'sfu' | 'sfu-simulcast';
 
 export interface AudienceStep {
   viewers: number;
@@ -44,6 +46,8 @@ export interface AudienceStep {
 
 export interface AudienceRun {
   path: AudiencePath;
+  /** The broadcaster's camera in this run. */
+  capture: { width: number; height: number; fps: number };
   steps: AudienceStep[];
   /** The most viewers at full resolution with the slowest at ≥ 27 fps (0 if not even one). */
   capacity: number;
@@ -51,6 +55,8 @@ export interface AudienceRun {
   stoppedBy: string;
   /** A Chromium late joiner's time to first frame, ms (from navigation), on this path. */
   ttffMs: Distribution | null;
+  /** The late joiner's milestones (`window.onair.timings()`), p50 of each, ms from navigation. */
+  ttffBreakdownP50Ms: Record<string, number>;
 }
 
 export interface AudienceResult {
@@ -62,6 +68,8 @@ export interface AudienceResult {
 
 export interface AudienceOptions {
   capture: { width: number; height: number; fps: number };
+  /** The capture of the last SFU run (simulcast: Chromium sends 3 layers at 1280×720); null: no such run. */
+  simulcastCapture: { width: number; height: number; fps: number } | null;
   /** Viewer counts to measure at, per path. */
   meshSteps: number[];
   sfuSteps: number[];
@@ -113,9 +121,10 @@ async function measure(receivers: MediaReceiver[], broadcaster: ChromiumBroadcas
 }
 
 async function run(path: AudiencePath, opts: AudienceOptions): Promise<AudienceRun> {
-  const sfu = path === 'sfu';
+  const sfu = path === 'sfu' || path === 'sfu-simulcast';
+  const capture = path === 'sfu-simulcast' && opts.simulcastCapture ? opts.simulcastCapture : opts.capture;
   const server = await startServerProcess('onair', { env: { ...opts.env, ...(sfu ? SFU_ENV : {}) } });
-  const broadcaster = await startChromiumBroadcaster({ httpUrl: server.httpUrl, rooms: ['audience'], capture: opts.capture, adapt: path !== 'mesh', timeoutMs: 30_000 }).catch(async (err: unknown) => {
+  const broadcaster = await startChromiumBroadcaster({ httpUrl: server.httpUrl, rooms: ['audience'], capture, adapt: path !== 'mesh', timeoutMs: 30_000 }).catch(async (err: unknown) => {
     await server.close();
     throw err;
   });
@@ -126,17 +135,18 @@ async function run(path: AudiencePath, opts: AudienceOptions): Promise<AudienceR
   const steps: AudienceStep[] = [];
   const held = (s: AudienceStep) => s.slowestFps >= MIN_FPS && s.fullResolution === s.viewers;
   let stoppedBy = 'max';
-  const late: { ttffMs: Distribution | null } = { ttffMs: null };
+  const late: { ttffMs: Distribution | null; breakdown: Record<string, number> } = { ttffMs: null, breakdown: {} };
   try {
     // The late joiner first, on an otherwise empty room: a warm-up page, then the measured ones.
     const url = `${server.httpUrl}/watch?room=audience`;
     await watchRound(broadcaster.browser, url, 1);
-    const samples: number[] = [];
+    const samples: Record<string, number>[] = [];
     for (let i = 0; i < opts.ttffRounds; i++) {
       const [timings] = await watchRound(broadcaster.browser, url, 1);
-      if (timings?.firstFrame !== undefined && Number.isFinite(timings.firstFrame)) samples.push(timings.firstFrame);
+      if (timings?.firstFrame !== undefined && Number.isFinite(timings.firstFrame)) samples.push(timings);
     }
-    late.ttffMs = distribution(samples);
+    late.ttffMs = distribution(samples.map((s) => s.firstFrame!));
+    late.breakdown = breakdownP50(samples);
     const janus = sfu ? janusPid(server) : null;
     for (const target of sfu ? opts.sfuSteps : opts.meshSteps) {
       const adding: Promise<MediaReceiver | WatcherResult>[] = [];
@@ -160,7 +170,7 @@ async function run(path: AudiencePath, opts: AudienceOptions): Promise<AudienceR
       receivers.push(...(added as MediaReceiver[]));
       // The first step also waits for the broadcaster's bandwidth estimate to ramp up from Chromium's start.
       await sleep(steps.length === 0 ? 3 * opts.settleMs : opts.settleMs);
-      const step = await measureStep(() => measure(receivers, broadcaster, janus, opts), held);
+      const step = await measureStep(() => measure(receivers, broadcaster, janus, { ...opts, capture }), held);
       steps.push(step);
       if (!held(step)) {
         stoppedBy = step.slowestFps < MIN_FPS ? 'fps' : 'resolution';
@@ -170,7 +180,7 @@ async function run(path: AudiencePath, opts: AudienceOptions): Promise<AudienceR
   } finally {
     await endRun({ stop, watchers, broadcaster, server });
   }
-  return { path, steps, capacity: capacityOf(steps, held), stoppedBy, ttffMs: late.ttffMs };
+  return { path, capture, steps, capacity: capacityOf(steps, held), stoppedBy, ttffMs: late.ttffMs, ttffBreakdownP50Ms: late.breakdown };
 }
 
 /** The escalation's longest freeze: two Chromium watchers on the mesh, a third escalates the room (`MESH_MAX_VIEWERS=2`). */
@@ -207,6 +217,7 @@ async function escalationGap(opts: AudienceOptions): Promise<number> {
 export async function benchAudience(opts: AudienceOptions): Promise<AudienceResult> {
   try {
     const runs = [await run('mesh', opts), await run('mesh-adapt', opts), await run('sfu', opts)];
+    if (opts.simulcastCapture) runs.push(await run('sfu-simulcast', opts));
     let escalationMaxGapMs: number | null = null;
     try {
       escalationMaxGapMs = await escalationGap(opts);

@@ -7,6 +7,7 @@ import type { Distribution } from '../simulate/percentiles.ts';
 import type { AudiencePath, AudienceResult } from './audience.ts';
 import type { WhipResult } from './whip.ts';
 import type { LayersResult, LayersWindow } from './layers.ts';
+import type { RestartResult } from './restart.ts';
 import type { BenchResults } from './results.ts';
 import { lineChart } from './svg.ts';
 
@@ -104,6 +105,7 @@ export function formatResults(r: BenchResults): string {
   if (r.audience) lines.push(...audienceSection(r.audience));
   if (r.whip) lines.push(...whipSection(r.whip));
   if (r.layers) lines.push(...layersSection(r.layers));
+  if (r.restart) lines.push(...restartSection(r.restart));
   const errors = Object.entries(r.errors);
   if (errors.length > 0) {
     lines.push('## Parts that failed', '', ...errors.map(([part, message]) => `- **${part}**: ${message}`), '');
@@ -124,14 +126,36 @@ function whipSection(w: WhipResult): string[] {
     '', `WHIP p50 ÷ page p50: ${n(ratio, 2)}×. Goal (issue 14): WHIP p50 ≤ 300 ms — ${verdict(w.whipTtffMs ? w.whipTtffMs.p50 <= 300 : null)}.`, ''];
 }
 
-const PATH_NAMES: Record<AudiencePath, string> = { mesh: 'Mesh, adaptation off', 'mesh-adapt': 'Mesh, adaptation on', sfu: 'SFU (Janus)' };
+/**
+ * The restart part: the longest frame gap across a node's SIGKILL and restart against a calm window, and the resume.
+ * A gap counts as a freeze (W3C webrtc-stats) from max(3δ, δ + 150 ms), δ the frame interval: 183 ms at 30 fps.
+ */
+function restartSection(r: RestartResult): string[] {
+  const freezeMs = Math.max(3 * (1000 / 30), 1000 / 30 + 150);
+  const met = r.restartMaxGapMs < freezeMs || r.restartMaxGapMs <= r.calmMaxGapMs;
+  return ['## A node killed and restarted', '', `${r.watchers} Chromium watch pages playing peer to peer from a Chromium broadcaster; their node (no Redis) ` +
+    `SIGKILLed, down ${n(r.downMs / 1000, 1)} s, started again on the same port with the same resume key. Longest gap between decoded frames, any page ` +
+    '(`framesDecoded` polled every 10 ms), across the kill and resume, against a window as long with the node up, measured right after.', '',
+    ...table(['window', 'longest frame gap ms', 'time until every page resumed ms', 'pages on a new peer connection'], [
+      ['node up (baseline)', n(r.calmMaxGapMs), '–', '–'],
+      ['node killed, down, restarted', n(r.restartMaxGapMs), n(r.resumeMs), n(r.newPeerConnections)],
+    ]),
+    '', `Across the restart ÷ baseline: ${n(r.calmMaxGapMs > 0 ? r.restartMaxGapMs / r.calmMaxGapMs : null, 2)}×. ` +
+    `Goal (issue 11): no watcher's picture stops (no gap of a freeze, ${n(freezeMs)} ms at 30 fps, or none longer than the baseline's) — ${verdict(met)}; ` +
+    `no new peer connection — ${verdict(r.newPeerConnections === 0)}.`, ''];
+}
+
+const PATH_NAMES: Record<AudiencePath, string> = { mesh: 'Mesh, adaptation off', 'mesh-adapt': 'Mesh, adaptation on', sfu: 'SFU (Janus)', 'sfu-simulcast': 'SFU (Janus), simulcast' };
 
 /** The audience part: viewers at full quality per path, CPU, time to first frame, the escalation's freeze; the goals. */
 function audienceSection(a: AudienceResult): string[] {
-  const lines = ['## Audience: mesh and SFU', '', `Chromium broadcaster at ${a.capture.width}×${a.capture.height}, ${a.capture.fps} fps; simulated watchers added ` +
+  const lines = ['## Audience: mesh and SFU', '', `Chromium broadcaster at ${a.capture.width}×${a.capture.height}, ${a.capture.fps} fps (the simulcast run: as its heading says); simulated watchers added ` +
     `until the slowest receives under 27 fps or one receives below full resolution (its VP8 keyframes' size). CPU in % of one core.`, ''];
   for (const run of a.runs) {
-    lines.push(`### ${PATH_NAMES[run.path]}: **${run.capacity}** viewers at full quality (stopped by: ${run.stoppedBy}); late joiner's first frame p50 ${ms(run.ttffMs, 'p50')} ms`, '');
+    const capture = run.capture;
+    const milestones = Object.entries(run.ttffBreakdownP50Ms).sort(([, x], [, y]) => x - y).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+    lines.push(`### ${PATH_NAMES[run.path]}, ${capture.width}×${capture.height}: **${run.capacity}** viewers at full quality (stopped by: ${run.stoppedBy}); late joiner's first frame p50 ${ms(run.ttffMs, 'p50')} ms`, '');
+    if (milestones) lines.push(`Late joiner's milestones, p50, ms from navigation: ${milestones}.`, '');
     lines.push(...table(['viewers', 'slowest fps', 'at full resolution', 'broadcaster CPU %', 'Janus CPU %', 'Janus % per viewer', 'simulator CPU %'],
       run.steps.map((s) => [String(s.viewers), n(s.slowestFps, 1), String(s.fullResolution), n(s.broadcasterCpuPercent), n(s.janusCpuPercent, 1),
         n(s.janusCpuPercentPerViewer, 2), n(s.simulatorCpuPercent)])));
@@ -216,7 +240,7 @@ export function charts(r: BenchResults): Record<string, string> {
       title: `Broadcaster CPU by viewer count, per path (${r.audience.capture.width}×${r.audience.capture.height})`,
       xLabel: 'viewers',
       yLabel: '% of one core',
-      series: r.audience.runs.map((run) => ({ name: PATH_NAMES[run.path], points: run.steps.map((s) => [s.viewers, s.broadcasterCpuPercent] as const) })),
+      series: r.audience.runs.map((run) => ({ name: `${PATH_NAMES[run.path]} ${run.capture.height}p`, points: run.steps.map((s) => [s.viewers, s.broadcasterCpuPercent] as const) })),
     });
   }
   return out;

@@ -8,6 +8,7 @@ import type { MachineInfo } from './machine.ts';
 import type { MemoryResult } from './memory.ts';
 import type { MeshResult } from './mesh.ts';
 import type { RelayResult } from './relay.ts';
+import type { RestartResult } from './restart.ts';
 import type { TtffResult } from './ttff.ts';
 import type { WhipResult } from './whip.ts';
 
@@ -25,6 +26,7 @@ export interface BenchResults {
   audience?: AudienceResult;
   whip?: WhipResult;
   layers?: LayersResult;
+  restart?: RestartResult;
   /** Parts that failed, with the error message; the others are still reported. */
   errors: Record<string, string>;
   /** How long each part took, in s. */

@@ -46,6 +46,8 @@ export interface ServerProcess {
   rssBytes(): number;
   /** Run a full garbage collection in the server and wait for it. */
   gc(): Promise<void>;
+  /** SIGKILL it (no goodbye to anyone) and wait until it has exited. */
+  kill(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,11 +73,12 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
  * Start a server process and wait until it accepts connections.
  *
  * @param kind `onair` or `plain`
- * @param opts `core`: pin it to this CPU with taskset (when taskset exists); `env`: variables over {@link BENCH_SERVER_ENV}
+ * @param opts `core`: pin it to this CPU with taskset (when taskset exists); `env`: variables over {@link BENCH_SERVER_ENV};
+ *   `port`: listen there (to start a server again where a killed one was) rather than on a free port
  * @throws Error with the server's output when it exits or does not listen within 20 s
  */
-export async function startServerProcess(kind: ServerKind, opts: { core?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {
-  const port = await freePort();
+export async function startServerProcess(kind: ServerKind, opts: { core?: number; env?: Record<string, string>; port?: number } = {}): Promise<ServerProcess> {
+  const port = opts.port ?? (await freePort());
   const node = [process.execPath, '--expose-gc', '--import=tsx', `--import=${GC_PRELOAD}`, ENTRY[kind]];
   const pin = opts.core !== undefined && existsSync('/usr/bin/taskset') ? ['/usr/bin/taskset', '-c', String(opts.core)] : [];
   const [command, ...args] = [...pin, ...node];
@@ -112,6 +115,10 @@ export async function startServerProcess(kind: ServerKind, opts: { core?: number
         });
         child.send('gc');
       }),
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

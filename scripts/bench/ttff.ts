@@ -48,6 +48,16 @@ export async function watchRound(browser: Browser, url: string, count: number): 
   }
 }
 
+/** The p50 of each milestone over the samples of {@link watchRound} (a milestone no sample has is left out), ms. */
+export function breakdownP50(samples: Record<string, number>[]): Record<string, number> {
+  const keys = [...new Set(samples.flatMap((s) => Object.keys(s)))];
+  const p50 = (k: string) => distribution(samples.map((s) => s[k]).filter((v): v is number => v !== undefined && Number.isFinite(v)))?.p50;
+  return Object.fromEntries(keys.flatMap((k) => {
+    const v = p50(k);
+    return v === undefined ? [] : [[k, v]];
+  }));
+}
+
 /** The floor: `rounds` times, two RTCPeerConnections in one page, camera already open, to the first frame playing. */
 async function floor(browser: Browser, url: string, rounds: number): Promise<number[]> {
   const page = await browser.newPage();
@@ -79,9 +89,7 @@ export async function benchTtff(opts: { counts: number[]; rounds: number; captur
             else failed++;
           }
         }
-        const keys = [...new Set(samples.flatMap((s) => Object.keys(s)))];
-        const breakdownP50Ms = Object.fromEntries(keys.map((k) => [k, distribution(samples.map((s) => s[k]).filter((v): v is number => v !== undefined && Number.isFinite(v)))?.p50 ?? NaN]));
-        steps.push({ watchers: count, ttffMs: distribution(samples.map((s) => s.firstFrame!)), breakdownP50Ms, failed });
+        steps.push({ watchers: count, ttffMs: distribution(samples.map((s) => s.firstFrame!)), breakdownP50Ms: breakdownP50(samples), failed });
       }
       const floorMs = distribution(await floor(broadcaster.browser, `${server.httpUrl}/watch?room=ttff-floor`, Math.max(5, opts.rounds * 4)));
       return { capture: opts.capture, rounds: opts.rounds, steps, floorMs };

@@ -91,6 +91,33 @@ export function longestGap(): number {
   return (window as unknown as { onairMaxGap: number }).onairMaxGap;
 }
 
+/** The watch page's state (`body[data-state]`). */
+export function pageState(): string | undefined {
+  return document.body.dataset.state;
+}
+
+/** Is the watch page in state `want`? */
+export function pageStateIs(want: string): boolean {
+  return document.body.dataset.state === want;
+}
+
+/** Keep the peer connection now shown, to compare with {@link sameConnection} later. */
+export function keepConnection(): void {
+  const w = window as unknown as { onair: { peerConnection(): RTCPeerConnection | null }; onairKept: RTCPeerConnection | null };
+  w.onairKept = w.onair.peerConnection();
+}
+
+/** Is the shown peer connection still the one {@link keepConnection} kept? */
+export function sameConnection(): boolean {
+  const w = window as unknown as { onair: { peerConnection(): RTCPeerConnection | null }; onairKept: RTCPeerConnection | null };
+  return w.onairKept !== null && w.onair.peerConnection() === w.onairKept;
+}
+
+/** Start the longest-gap count again (the poller of `watchGaps` keeps running). */
+export function resetGap(): void {
+  (window as unknown as { onairMaxGap: number }).onairMaxGap = 0;
+}
+
 /**
  * Count the page's picture freezes from the frames its `<video>` presents (`requestVideoFrameCallback`), as W3C
  * webrtc-stats defines a freeze: a gap between two frames of at least max(3δ, δ + 150 ms), δ the mean of the

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --quick --parts audience` end to end: the mesh (adaptation off and on) and the SFU (the real Janus
- * on the test namespace's veth) each measure at least one step with a Chromium broadcaster and simulated watchers;
+ * on the test namespace's veth, at 854×480 and with a 1280×720 simulcast broadcaster) each measure at least one step with a Chromium broadcaster and simulated watchers;
  * the late joiner's time to first frame and the escalation's longest freeze are measured; the report and its chart
  * come out well-formed, with the issue's goals stated. No figure is checked against a speed.
  */
@@ -20,10 +20,12 @@ t.test('--quick --parts audience measures the mesh and the SFU, and reports the 
   t.equal(run.status, 0, run.stderr);
   const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as BenchResults;
   const audience = results.audience!;
-  t.same(audience.runs.map((r) => r.path), ['mesh', 'mesh-adapt', 'sfu'], 'the three paths, in one run');
+  t.same(audience.runs.map((r) => r.path), ['mesh', 'mesh-adapt', 'sfu', 'sfu-simulcast'], 'the three paths and the simulcast run, in one run');
+  t.same(audience.runs.map((r) => r.capture.height), [480, 480, 480, 720], 'the simulcast run at 720p');
   for (const r of audience.runs) {
     t.ok(r.steps.length > 0, `${r.path}: at least one step measured`);
     t.ok(r.ttffMs !== null, `${r.path}: a late joiner's first frame measured`);
+    t.ok(r.ttffBreakdownP50Ms.offer !== undefined && r.ttffBreakdownP50Ms.firstFrame !== undefined, `${r.path}: and its milestones`);
   }
   const sfu = audience.runs[2]!;
   t.ok(sfu.steps.every((s) => s.janusCpuPercent !== null), "Janus's CPU is measured at every SFU step");
