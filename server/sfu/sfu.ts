@@ -29,6 +29,8 @@ export interface StartSfuOptions {
   adminApi?: boolean;
   /** How long to wait for a managed Janus's first session, ms (default 15,000). */
   firstSessionTimeoutMs?: number;
+  /** Tests only: a managed Janus's restart back-off (see `ManagedJanusOptions.restartDelayMs`). */
+  restartDelayMs?: { first: number; max: number };
 }
 
 /**
@@ -60,7 +62,12 @@ export async function startSfu(config: SfuConfig, log: Logger, options: StartSfu
   let managed: ManagedJanus | null = null;
   let connection: JanusConnection | null = null;
   try {
-    managed = await startManagedJanus({ log: sfuLog.child({ janus: 'managed' }), managed: config.managed, adminApi: options.adminApi === true });
+    managed = await startManagedJanus({
+      log: sfuLog.child({ janus: 'managed' }),
+      managed: config.managed,
+      adminApi: options.adminApi === true,
+      ...(options.restartDelayMs ? { restartDelayMs: options.restartDelayMs } : {}),
+    });
     const running = managed;
     connection = new JanusConnection({ target: () => running.target(), log: sfuLog });
     connection.start();

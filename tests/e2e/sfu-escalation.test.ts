@@ -20,7 +20,12 @@ const skip = sfuSkipReason();
 if (skip) {
   t.plan(0, skip);
 } else {
-  const { server, chromium } = await startE2e(t, { SFU: 'janus', JANUS_INTERFACE: SFU_INTERFACE, MESH_MAX_VIEWERS: '2' });
+  // Janus comes back 6 s after it is killed (250 ms by default): two watchers must first be seen back on the mesh,
+  // which on a loaded machine can take longer than Janus's return; the room would then re-escalate before they show
+  // their mesh picture, and the test would wait for one that never comes.
+  const { server, chromium } = await startE2e(t, { SFU: 'janus', JANUS_INTERFACE: SFU_INTERFACE, MESH_MAX_VIEWERS: '2' }, [], {
+    sfu: { restartDelayMs: { first: 6000, max: 10_000 } },
+  });
   const ROOM = 'escalate';
   const POLL = { polling: 100 } as const;
 
