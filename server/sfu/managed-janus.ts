@@ -38,8 +38,11 @@ export interface ManagedJanusOptions {
   libFolder?: string;
   /** Tests only: also open the Admin API on a loopback WebSocket (to count handles). */
   adminApi?: boolean;
-  /** Restart back-off: first delay and cap, ms. Defaults 250 and 10,000. */
-  restartDelayMs?: { first: number; max: number };
+  /**
+   * Restart back-off: first delay and cap, ms. Defaults 250 and 10,000, each delay drawn at random up to its value
+   * (full jitter); `jitter: false` (tests) waits the whole delay.
+   */
+  restartDelayMs?: { first: number; max: number; jitter?: boolean };
   /** How long a start may take before it counts as failed, ms (default 15,000). */
   readyTimeoutMs?: number;
 }
@@ -170,7 +173,7 @@ export async function startManagedJanus(options: ManagedJanusOptions): Promise<M
         delayFirstAttempt: true,
         startingDelay: Math.min(delays.max, delays.first * 2 ** (crashes.length - 1)),
         maxDelay: delays.max,
-        jitter: 'full',
+        jitter: delays.jitter === false ? 'none' : 'full',
         numOfAttempts: Number.MAX_SAFE_INTEGER,
         retry: (err: Error, attempt: number) => {
           if (!stopping) log.warn({ err: err.message, attempt }, 'Janus restart failed; retrying');

@@ -30,7 +30,7 @@ export interface StartSfuOptions {
   /** How long to wait for a managed Janus's first session, ms (default 15,000). */
   firstSessionTimeoutMs?: number;
   /** Tests only: a managed Janus's restart back-off (see `ManagedJanusOptions.restartDelayMs`). */
-  restartDelayMs?: { first: number; max: number };
+  restartDelayMs?: { first: number; max: number; jitter?: boolean };
 }
 
 /**

@@ -24,7 +24,7 @@ if (skip) {
   // which on a loaded machine can take longer than Janus's return; the room would then re-escalate before they show
   // their mesh picture, and the test would wait for one that never comes.
   const { server, chromium } = await startE2e(t, { SFU: 'janus', JANUS_INTERFACE: SFU_INTERFACE, MESH_MAX_VIEWERS: '2' }, [], {
-    sfu: { restartDelayMs: { first: 6000, max: 10_000 } },
+    sfu: { restartDelayMs: { first: 6000, max: 10_000, jitter: false } },
   });
   const ROOM = 'escalate';
   const POLL = { polling: 100 } as const;
