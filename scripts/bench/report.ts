@@ -123,7 +123,10 @@ function whipSection(w: WhipResult): string[] {
       ['WHIP encoder', n(w.whipTtffMs?.count), ms(w.whipTtffMs, 'p50'), ms(w.whipTtffMs, 'p95'), ms(w.whipTtffMs, 'max'), n(w.failed.whip)],
       ['broadcaster page', n(w.pageTtffMs?.count), ms(w.pageTtffMs, 'p50'), ms(w.pageTtffMs, 'p95'), ms(w.pageTtffMs, 'max'), n(w.failed.page)],
     ]),
-    '', `WHIP p50 ÷ page p50: ${n(ratio, 2)}×. Goal (issue 14): WHIP p50 ≤ 300 ms — ${verdict(w.whipTtffMs ? w.whipTtffMs.p50 <= 300 : null)}.`, ''];
+    '', `WHIP p50 ÷ page p50: ${n(ratio, 2)}×. Goal (issue 14): WHIP p50 ≤ 300 ms — ${verdict(w.whipTtffMs ? w.whipTtffMs.p50 <= 300 : null)}.`, '',
+    `Glass to glass (the encoder's picture a clock, read back from ${n(w.glassToGlassMs?.count)} frames a watch page showed; one machine's clock): ` +
+      `p50 ${ms(w.glassToGlassMs, 'p50')} ms, p95 ${ms(w.glassToGlassMs, 'p95')} ms, max ${ms(w.glassToGlassMs, 'max')} ms; ${n(w.glassMisread)} frame(s) misread ` +
+      "(Broadcast Box's README shows about 120 ms from OBS).", ''];
 }
 
 /**

@@ -119,6 +119,45 @@ export function resetGap(): void {
 }
 
 /**
+ * Glass to glass, for a WHIP encoder whose picture is a clock (`scripts/lib/gst-whip-publisher.py` with `clock`):
+ * for each of the next `frames` frames the page's `<video>` presents (`requestVideoFrameCallback`), read the time the
+ * frame was made from the 40 blocks along its top (Unix ms modulo 2^40, most significant bit first, white for 1) and
+ * subtract it from the time the frame is expected on screen (`expectedDisplayTime`, on the same machine's wall
+ * clock). Resolves with `frames` delays, ms, and how many frames were misread on the way (no delay of 0 to 10 s
+ * came out: blocks blurred by the encoder); frames not yet at 640 × 360 are skipped.
+ */
+export function glassToGlass(frames: number): Promise<{ delays: number[]; misread: number }> {
+  const video = document.querySelector('video')!;
+  const canvas = document.createElement('canvas');
+  const context = canvas.getContext('2d', { willReadFrequently: true })!;
+  const delays: number[] = [];
+  let misread = 0;
+  const modulus = 2 ** 40;
+  return new Promise((resolve) => {
+    // Object methods, not named functions: see watchFreezes.
+    const reader = {
+      onFrame(this: void, _now: number, meta: { expectedDisplayTime: number; width: number; height: number }): void {
+        if (meta.width === 640 && meta.height === 360) {
+          canvas.width = 640;
+          canvas.height = 360;
+          context.drawImage(video, 0, 0, 640, 360);
+          const row = context.getImageData(0, 24, 640, 1).data;
+          let made = 0;
+          for (let bit = 0; bit < 40; bit++) made = made * 2 + (row[(bit * 16 + 8) * 4]! > 128 ? 1 : 0);
+          const shown = (performance.timeOrigin + meta.expectedDisplayTime) % modulus;
+          const delay = (shown - made + modulus) % modulus;
+          if (delay < 10_000) delays.push(delay);
+          else misread += 1;
+        }
+        if (delays.length >= frames) resolve({ delays, misread });
+        else video.requestVideoFrameCallback(reader.onFrame);
+      },
+    };
+    video.requestVideoFrameCallback(reader.onFrame);
+  });
+}
+
+/**
  * Count the page's picture freezes from the frames its `<video>` presents (`requestVideoFrameCallback`), as W3C
  * webrtc-stats defines a freeze: a gap between two frames of at least max(3δ, δ + 150 ms), δ the mean of the
  * previous 30 intervals. Unlike `inbound-rtp.freezeCount`, a picture that stops for good counts (see

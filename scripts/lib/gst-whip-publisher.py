@@ -3,13 +3,19 @@
 H.264 (x264enc: constrained baseline unless told another profile, no B-frames, a keyframe every second) and Opus, from a moving test pattern and
 a tone. No trickle ICE: the offer is POSTed once ICE gathering is complete, its candidates in it.
 
-Usage: gst-whip-publisher.py <endpoint> <bearer token> [<H.264 profile: constrained-baseline (default), main, high>]
+Usage: gst-whip-publisher.py <endpoint> <bearer token> [<H.264 profile: constrained-baseline (default), main, high>] [clock]
+
+With `clock`, the picture is not a test pattern but a clock for glass-to-glass measures: each frame's top 48 rows
+carry the wall-clock time it was made (Unix ms, modulo 2^40) as 40 blocks of 16 px, most significant bit first,
+white (luma 235) for 1 and black (16) for 0, over a grey picture. A watcher reads the blocks back from the frame it
+shows (`scripts/in-page/watch-page.ts`, `glassToGlass`) and compares them with its own clock (the same machine's).
 
 Prints "RESOURCE <url>" once the endpoint answered 201 (or "ERROR <status> <body>" and exits 1), keeps publishing
 until SIGTERM or SIGINT, then DELETEs the resource, prints "DELETED <status>" and exits.
 """
 import signal
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,13 +29,30 @@ from gi.repository import GLib, Gst, GstSdp, GstWebRTC  # noqa: E402
 
 PIPELINE = """
 webrtcbin name=pc bundle-policy=max-bundle
-videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=30/1
+{video} ! video/x-raw,width=640,height=360,framerate=30/1
   ! videoconvert ! x264enc tune=zerolatency speed-preset=ultrafast bframes=0 key-int-max=30 bitrate=800
   ! video/x-h264,profile={profile} ! rtph264pay config-interval=-1 pt=96 aggregate-mode=zero-latency
   ! application/x-rtp,media=video,encoding-name=H264,payload=96 ! pc.
 audiotestsrc is-live=true wave=sine volume=0.1 ! audioconvert ! audioresample ! opusenc
   ! rtpopuspay pt=111 ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111 ! pc.
 """
+
+TEST_PATTERN = "videotestsrc is-live=true pattern=ball"
+CLOCK = "appsrc name=clock is-live=true do-timestamp=true format=time caps=video/x-raw,format=I420,width=640,height=360,framerate=30/1"
+
+# The clock picture: 640 x 360 I420, the time in the top rows (see the module's docstring).
+WIDTH, HEIGHT = 640, 360
+CLOCK_BITS = 40
+CLOCK_BLOCK = WIDTH // CLOCK_BITS
+CLOCK_ROWS = 48
+CLOCK_REST = b"\x80" * (WIDTH * (HEIGHT - CLOCK_ROWS) + WIDTH * HEIGHT // 2)
+
+
+def clock_frame(ms):
+    """One I420 frame showing `ms` (an int below 2^40) in blocks."""
+    row = b"".join((b"\xeb" if (ms >> (CLOCK_BITS - 1 - i)) & 1 else b"\x10") * CLOCK_BLOCK for i in range(CLOCK_BITS))
+    return row * CLOCK_ROWS + CLOCK_REST
+
 
 # How long to wait for ICE gathering to complete before sending the offer with what was gathered, ms.
 GATHERING_TIMEOUT_MS = 3000
@@ -40,7 +63,7 @@ def say(line):
 
 
 class Publisher:
-    def __init__(self, endpoint, token, profile):
+    def __init__(self, endpoint, token, profile, clock):
         self.endpoint = endpoint
         self.token = token
         self.resource = None
@@ -48,8 +71,9 @@ class Publisher:
         self.offering = False
         self.offer_attempts = 0
         self.loop = GLib.MainLoop()
-        self.pipeline = Gst.parse_launch(PIPELINE.format(profile=profile))
+        self.pipeline = Gst.parse_launch(PIPELINE.format(profile=profile, video=CLOCK if clock else TEST_PATTERN))
         self.pc = self.pipeline.get_by_name("pc")
+        self.clock = self.pipeline.get_by_name("clock")
         self.pc.connect("on-negotiation-needed", self.on_negotiation_needed)
         self.pc.connect("notify::ice-gathering-state", self.on_gathering)
 
@@ -115,6 +139,11 @@ class Publisher:
         say(f"RESOURCE {self.resource}")
         return False
 
+    def push_clock_frame(self):
+        ms = int(time.time() * 1000) % (1 << CLOCK_BITS)
+        self.clock.emit("push-buffer", Gst.Buffer.new_wrapped(clock_frame(ms)))
+        return True
+
     def stop(self):
         if self.resource:
             status, _, _ = self.request("DELETE", self.resource)
@@ -126,6 +155,8 @@ class Publisher:
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, self.stop)
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, self.stop)
         self.pipeline.set_state(Gst.State.PLAYING)
+        if self.clock is not None:
+            GLib.timeout_add(33, self.push_clock_frame)
         self.loop.run()
         self.pipeline.set_state(Gst.State.NULL)
         return 0 if self.resource else 1
@@ -133,4 +164,6 @@ class Publisher:
 
 if __name__ == "__main__":
     Gst.init(None)
-    sys.exit(Publisher(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "constrained-baseline").run())
+    args = sys.argv[1:]
+    profile = args[2] if len(args) > 2 else "constrained-baseline"
+    sys.exit(Publisher(args[0], args[1], profile, len(args) > 3 and args[3] == "clock").run())

@@ -25,10 +25,17 @@ export type H264Profile = 'constrained-baseline' | 'main' | 'high';
 
 /**
  * Start publishing to `endpoint` with `token` as the bearer token, H.264 in `profile` (default constrained baseline).
+ * `options.clock`: the picture is a clock (each frame's wall-clock time, Unix ms modulo 2^40, in blocks along its top:
+ * see the script's docstring) rather than a moving test pattern, for glass-to-glass measures.
  * @throws Error with the encoder's own words when it was not published (`ERROR <status> <body>`, or it exited)
  */
-export async function startGstWhipPublisher(endpoint: string, token: string, profile: H264Profile = 'constrained-baseline'): Promise<GstWhipPublisher> {
-  const encoder = spawn(PYTHON, [SCRIPT, endpoint, token, profile], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startGstWhipPublisher(
+  endpoint: string,
+  token: string,
+  profile: H264Profile = 'constrained-baseline',
+  options: { clock?: boolean } = {},
+): Promise<GstWhipPublisher> {
+  const encoder = spawn(PYTHON, [SCRIPT, endpoint, token, profile, ...(options.clock ? ['clock'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => encoder.once('exit', (code) => resolve(code)));
   const lines = createInterface({ input: encoder.stdout })[Symbol.asyncIterator]();
   const first = (await lines.next()).value as string | undefined;
