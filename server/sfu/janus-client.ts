@@ -8,6 +8,9 @@
  * - `publish`: the broadcaster's offer → Janus's answer ({@link JanusPublisher}), simulcast kept as offered.
  * - `subscribe`: Janus's offer to a watcher ({@link JanusSubscriber}); the watcher's answer goes to `start`.
  * - `destroyRoom`: frees the room; its publisher and subscribers are hung up by Janus.
+ * - Cascading (VideoRoom remote publishers, Janus ≥ 1.1): `addRemotePublisher` on the instance that will serve more
+ *   watchers, then `publishRemotely` on the publisher's own instance, which forwards its RTP there (plain RTP, one
+ *   UDP port, streams told apart by SSRC); `unpublishRemotely` / `removeRemotePublisher` undo them.
  *
  * Rooms live as long as the Janus process: after a `down`, a restarted Janus has none (create them again).
  * Every failure is an {@link SfuError} with a catalogue-style code.
@@ -18,6 +21,7 @@ import type { Logger } from 'pino';
 import { SfuError } from './errors.ts';
 import type { JanusConnection } from './janus-connection.ts';
 import { janusCall, JanusPublisher, JanusSubscriber, type SessionDescription } from './janus-peers.ts';
+import type { RemoteStream } from './remote-streams.ts';
 
 /** A Janus room id: 22 base64url characters (128 random bits). */
 export type SfuRoomId = string;
@@ -32,6 +36,22 @@ export interface CreateRoomOptions {
 }
 
 const randomId = (): string => randomBytes(16).toString('base64url');
+
+/** Where a remote publisher receives its forwarded media: UDP ports on the instance that added it. */
+export interface RemotePublisher {
+  /** Its feed id in its room (what subscribers there subscribe to). */
+  feed: string;
+  /** The UDP port for all its RTP, and the one that sends RTCP feedback (keyframe requests) back. */
+  port: number;
+  rtcpPort: number;
+}
+
+/** The `data` of a VideoRoom plugin answer (janode resolves `message` with Janus's whole response). */
+function pluginData(response: unknown): Record<string, unknown> {
+  const data = (response as { plugindata?: { data?: unknown } } | null)?.plugindata?.data;
+  if (!data || typeof data !== 'object') throw new SfuError('sfu_refused', { detail: 'Janus gave no VideoRoom answer' });
+  return data as Record<string, unknown>;
+}
 
 /** Typed VideoRoom operations on the Janus behind one connection. */
 export class JanusClient {
@@ -145,6 +165,77 @@ export class JanusClient {
     } catch (err) {
       await (subscriber ? subscriber.leave() : handle.detach().catch(() => {}));
       throw err;
+    }
+  }
+
+  /**
+   * Add a remote publisher to `room` (on this instance): a feed that subscribers here can subscribe to, whose media
+   * another instance forwards with {@link publishRemotely}.
+   * @param streams the publication's streams, in m-line order (`remoteStreams` of Janus's answer to the publisher)
+   * @returns the feed and the UDP ports it receives on
+   * @throws SfuError (`sfu_room_not_found`, `sfu_refused` for streams Janus cannot take...)
+   */
+  async addRemotePublisher(room: SfuRoomId, streams: readonly RemoteStream[]): Promise<RemotePublisher> {
+    const handle = await this.#adminHandle();
+    const feed = randomId();
+    const body = { request: 'add_remote_publisher', room, id: feed, secret: this.#roomSecrets.get(room), display: 'cascade', streams };
+    const data = pluginData(await janusCall('add remote publisher', () => handle.message(body)));
+    const port = Number(data['port']);
+    const rtcpPort = Number(data['rtcp_port']);
+    if (!Number.isInteger(port) || port <= 0 || !Number.isInteger(rtcpPort)) throw new SfuError('sfu_refused', { detail: 'add_remote_publisher gave no port' });
+    this.#log.debug({ sfuRoom: room, port }, 'remote publisher added');
+    return { feed, port, rtcpPort };
+  }
+
+  /**
+   * Remove a remote publisher from `room` (its subscribers here are hung up). One Janus no longer has is not an error.
+   * @throws SfuError `sfu_unavailable` when Janus is down
+   */
+  async removeRemotePublisher(room: SfuRoomId, feed: string): Promise<void> {
+    const handle = await this.#adminHandle();
+    const body = { request: 'remove_remote_publisher', room, id: feed, secret: this.#roomSecrets.get(room) };
+    try {
+      await janusCall('remove remote publisher', () => handle.message(body));
+    } catch (err) {
+      if (!(err instanceof SfuError && (err.code === 'sfu_room_not_found' || err.code === 'sfu_feed_not_found'))) throw err;
+    }
+  }
+
+  /**
+   * Forward a publisher of `room` (on this instance) to a remote publisher on another instance: plain RTP to
+   * `target.host`:`target.port`, RTCP feedback from `target.rtcpPort` (unencrypted: only over a private network).
+   * @returns the id of this forwarding (for {@link unpublishRemotely})
+   * @throws SfuError (`sfu_room_not_found`, `sfu_feed_not_found`...)
+   */
+  async publishRemotely(room: SfuRoomId, feed: string, target: { host: string; port: number; rtcpPort: number }): Promise<string> {
+    const handle = await this.#adminHandle();
+    const remoteId = randomId();
+    const body = {
+      request: 'publish_remotely',
+      room,
+      publisher_id: feed,
+      remote_id: remoteId,
+      secret: this.#roomSecrets.get(room),
+      admin_key: this.#connection.adminKey(),
+      host: target.host,
+      port: target.port,
+      rtcp_port: target.rtcpPort,
+    };
+    await janusCall('publish remotely', () => handle.message(body));
+    return remoteId;
+  }
+
+  /**
+   * Stop one forwarding that {@link publishRemotely} started. A room or feed Janus no longer has is not an error.
+   * @throws SfuError `sfu_unavailable` when Janus is down
+   */
+  async unpublishRemotely(room: SfuRoomId, feed: string, remoteId: string): Promise<void> {
+    const handle = await this.#adminHandle();
+    const body = { request: 'unpublish_remotely', room, publisher_id: feed, remote_id: remoteId, secret: this.#roomSecrets.get(room), admin_key: this.#connection.adminKey() };
+    try {
+      await janusCall('unpublish remotely', () => handle.message(body));
+    } catch (err) {
+      if (!(err instanceof SfuError && (err.code === 'sfu_room_not_found' || err.code === 'sfu_feed_not_found'))) throw err;
     }
   }
 
