@@ -113,10 +113,10 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   const redisBus = cluster ? new RedisBus(rooms, cluster) : null;
   const bus: Bus = redisBus ?? new LocalBus(rooms);
   const escalating = sfu
-    ? new EscalatingMediaPath({ bus, client: sfu.client, meshMaxViewers: config.meshMaxViewers, log: app.log.child({ component: 'media' }) })
+    ? new EscalatingMediaPath({ bus, pool: sfu.pool, meshMaxViewers: config.meshMaxViewers, instanceMaxViewers: config.sfu.instanceMaxViewers, log: app.log.child({ component: 'media' }) })
     : null;
   const media: MediaPath = escalating ?? new MeshMediaPath(bus);
-  metrics.trackMedia(rooms, media, () => sfu?.client.connection.state ?? 'off');
+  metrics.trackMedia(rooms, media, () => sfu?.pool.state ?? 'off');
   const relay: Relay = {
     config,
     rooms,
@@ -170,7 +170,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     relay,
     config,
     escalate: escalating && ((room, options) => escalating.escalateNow(room, options)),
-    sfuUp: () => sfu?.client.connection.state === 'up',
+    sfuUp: () => sfu?.pool.anyUp === true,
   });
   await pages(app, { root: PUBLIC_DIR, config });
   await app.register(opsRoutes, { config, rooms, metrics, media, sfu, cluster });

@@ -37,7 +37,7 @@ const metricsAllow = z
       .refine((list) => list.length === 1 || !list.some((e) => e === 'off' || e === 'all'), '"off" and "all" stand alone'),
   );
 
-/** A comma list of non-empty entries, trimmed (`JANUS_INTERFACE`, `JANUS_NAT_1_1`). */
+/** A comma list of non-empty entries, trimmed (`JANUS_URLS`, `JANUS_INTERFACE`, `JANUS_NAT_1_1`). */
 const commaList = (entry: z.ZodString, max: number) =>
   z
     .string()
@@ -89,6 +89,8 @@ const EnvSchema = z
     MESSAGE_BURST: z.coerce.number().int().min(1).max(1e9).default(200),
     SFU: z.enum(['auto', 'janus', 'off']).default('auto'),
     JANUS_URL: z.string().max(512).regex(/^wss?:\/\/[^\s]+$/, 'a ws:// or wss:// URL').optional(),
+    JANUS_URLS: commaList(z.string().max(512).regex(/^wss?:\/\/[^\s,/]+(\/[^\s,]*)?$/, 'each entry is a ws:// or wss:// URL'), 16).optional(),
+    JANUS_MAX_VIEWERS: z.coerce.number().int().min(0).max(1_000_000).default(0),
     JANUS_API_SECRET: z.string().min(16, 'use at least 16 characters').max(512).optional(),
     JANUS_ADMIN_KEY: z.string().min(16, 'use at least 16 characters').max(512).optional(),
     MESH_MAX_VIEWERS: z.coerce.number().int().min(0).max(1_000_000).default(4),
@@ -118,11 +120,15 @@ const EnvSchema = z
     if ((env.TURN_SECRET || staticCreds) && env.TURN_URLS.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['TURN_URLS'], message: 'TURN credentials are set but TURN_URLS is empty' });
     }
-    if (env.JANUS_URL && !(env.JANUS_API_SECRET && env.JANUS_ADMIN_KEY)) {
-      ctx.addIssue({ code: 'custom', path: ['JANUS_URL'], message: 'an external Janus needs JANUS_API_SECRET and JANUS_ADMIN_KEY' });
+    if (env.JANUS_URL && env.JANUS_URLS) {
+      ctx.addIssue({ code: 'custom', path: ['JANUS_URLS'], message: 'set JANUS_URL (one Janus) or JANUS_URLS (several), not both' });
     }
-    if (!env.JANUS_URL && (env.JANUS_API_SECRET || env.JANUS_ADMIN_KEY)) {
-      ctx.addIssue({ code: 'custom', path: ['JANUS_API_SECRET'], message: 'JANUS_API_SECRET and JANUS_ADMIN_KEY go with JANUS_URL (a managed Janus gets fresh ones)' });
+    const external = env.JANUS_URL ?? env.JANUS_URLS;
+    if (external && !(env.JANUS_API_SECRET && env.JANUS_ADMIN_KEY)) {
+      ctx.addIssue({ code: 'custom', path: [env.JANUS_URL ? 'JANUS_URL' : 'JANUS_URLS'], message: 'an external Janus needs JANUS_API_SECRET and JANUS_ADMIN_KEY' });
+    }
+    if (!external && (env.JANUS_API_SECRET || env.JANUS_ADMIN_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['JANUS_API_SECRET'], message: 'JANUS_API_SECRET and JANUS_ADMIN_KEY go with JANUS_URL or JANUS_URLS (a managed Janus gets fresh ones)' });
     }
     if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) {
       ctx.addIssue({ code: 'custom', path: ['TLS_KEY'], message: 'TLS_CERT and TLS_KEY go together' });
@@ -140,8 +146,16 @@ export type TurnConfig =
  */
 export interface SfuConfig {
   readonly mode: 'auto' | 'janus' | 'off';
-  /** An external Janus's API WebSocket (`janus-protocol`), its `api_secret` and VideoRoom `admin_key`; null: none. */
-  readonly external: { readonly url: string; readonly apiSecret: string; readonly adminKey: string } | null;
+  /**
+   * External Janus instances: their API WebSockets (`janus-protocol`; `JANUS_URL`, or `JANUS_URLS` in order), with
+   * one `api_secret` and VideoRoom `admin_key` for all; null: none (a managed Janus, or mesh only).
+   */
+  readonly external: { readonly urls: readonly string[]; readonly apiSecret: string; readonly adminKey: string } | null;
+  /**
+   * Subscriptions this node places on one Janus instance before a room's next watchers go to a cascade on another
+   * instance (`JANUS_MAX_VIEWERS`); 0: no limit, no cascading.
+   */
+  readonly instanceMaxViewers: number;
   /** What a managed Janus needs on a public host: UDP port range, ICE interfaces, 1:1 NAT public addresses. */
   readonly managed: {
     readonly rtpPortRange: { readonly min: number; readonly max: number } | null;
@@ -278,7 +292,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     messageRate: Object.freeze({ ratePerS: e.MESSAGE_RATE_PER_S, burst: e.MESSAGE_BURST }),
     sfu: Object.freeze({
       mode: e.SFU,
-      external: e.JANUS_URL && e.JANUS_API_SECRET && e.JANUS_ADMIN_KEY ? Object.freeze({ url: e.JANUS_URL, apiSecret: e.JANUS_API_SECRET, adminKey: e.JANUS_ADMIN_KEY }) : null,
+      external:
+        (e.JANUS_URL || e.JANUS_URLS) && e.JANUS_API_SECRET && e.JANUS_ADMIN_KEY
+          ? Object.freeze({ urls: Object.freeze(e.JANUS_URL ? [e.JANUS_URL] : e.JANUS_URLS!), apiSecret: e.JANUS_API_SECRET, adminKey: e.JANUS_ADMIN_KEY })
+          : null,
+      instanceMaxViewers: e.JANUS_MAX_VIEWERS,
       managed: Object.freeze({
         rtpPortRange: e.JANUS_RTP_PORT_RANGE ? Object.freeze(e.JANUS_RTP_PORT_RANGE) : null,
         iceInterfaces: Object.freeze(e.JANUS_INTERFACE ?? []),

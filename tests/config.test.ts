@@ -37,7 +37,7 @@ t.test('defaults', async (t) => {
     metricsAllow: ['loopback'],
     maxEventLoopDelayMs: 1000,
     messageRate: { ratePerS: 50, burst: 200 },
-    sfu: { mode: 'auto', external: null, managed: { rtpPortRange: null, iceInterfaces: [], nat11: [] } },
+    sfu: { mode: 'auto', external: null, instanceMaxViewers: 0, managed: { rtpPortRange: null, iceInterfaces: [], nat11: [] } },
     meshMaxViewers: 4,
     resume: { secret: null, file: '.onair-resume-secret' },
     trustProxy: null,
@@ -205,7 +205,14 @@ t.test('SFU: mode, an external Janus, a managed one\'s public-host settings', as
   const key = 'k'.repeat(16);
   t.equal(load({ SFU: 'off' }).sfu.mode, 'off');
   t.equal(load({ SFU: 'janus' }).sfu.mode, 'janus');
-  t.same(load({ JANUS_URL: 'ws://127.0.0.1:8188', JANUS_API_SECRET: secret, JANUS_ADMIN_KEY: key }).sfu.external, { url: 'ws://127.0.0.1:8188', apiSecret: secret, adminKey: key });
+  t.same(load({ JANUS_URL: 'ws://127.0.0.1:8188', JANUS_API_SECRET: secret, JANUS_ADMIN_KEY: key }).sfu.external, { urls: ['ws://127.0.0.1:8188'], apiSecret: secret, adminKey: key });
+  t.same(
+    load({ JANUS_URLS: 'ws://10.0.0.5:8188, wss://janus-2.internal/janus', JANUS_API_SECRET: secret, JANUS_ADMIN_KEY: key }).sfu.external,
+    { urls: ['ws://10.0.0.5:8188', 'wss://janus-2.internal/janus'], apiSecret: secret, adminKey: key },
+    'JANUS_URLS: several, in order, one secret for all',
+  );
+  t.equal(load({}).sfu.instanceMaxViewers, 0, 'JANUS_MAX_VIEWERS defaults to 0: no cascading');
+  t.equal(load({ JANUS_MAX_VIEWERS: '150' }).sfu.instanceMaxViewers, 150);
   t.same(load({ JANUS_RTP_PORT_RANGE: '20000-40000', JANUS_INTERFACE: 'eth0, eth1', JANUS_NAT_1_1: '203.0.113.7' }).sfu.managed, {
     rtpPortRange: { min: 20000, max: 40000 },
     iceInterfaces: ['eth0', 'eth1'],
@@ -219,6 +226,10 @@ t.test('SFU: bad values are refused, naming the variable', async (t) => {
   refuses(t, { SFU: 'mediasoup' }, 'SFU');
   refuses(t, { JANUS_URL: 'http://127.0.0.1:8088', JANUS_API_SECRET: 's'.repeat(16), JANUS_ADMIN_KEY: 'k'.repeat(16) }, 'JANUS_URL');
   refuses(t, { JANUS_URL: 'ws://127.0.0.1:8188' }, 'JANUS_URL');
+  refuses(t, { JANUS_URLS: 'ws://127.0.0.1:8188,ws://127.0.0.1:8189' }, 'JANUS_URLS');
+  refuses(t, { JANUS_URLS: 'ws://127.0.0.1:8188,http://127.0.0.1:8088', JANUS_API_SECRET: 's'.repeat(16), JANUS_ADMIN_KEY: 'k'.repeat(16) }, 'JANUS_URLS');
+  refuses(t, { JANUS_URL: 'ws://127.0.0.1:8188', JANUS_URLS: 'ws://127.0.0.1:8189', JANUS_API_SECRET: 's'.repeat(16), JANUS_ADMIN_KEY: 'k'.repeat(16) }, 'JANUS_URLS');
+  refuses(t, { JANUS_MAX_VIEWERS: '-1' }, 'JANUS_MAX_VIEWERS');
   refuses(t, { JANUS_API_SECRET: 's'.repeat(16) }, 'JANUS_API_SECRET');
   refuses(t, { JANUS_URL: 'ws://127.0.0.1:8188', JANUS_API_SECRET: 'short', JANUS_ADMIN_KEY: 'k'.repeat(16) }, 'JANUS_API_SECRET');
   refuses(t, { MESH_MAX_VIEWERS: '-1' }, 'MESH_MAX_VIEWERS');

@@ -13,15 +13,21 @@
  * room, the room falls back to the mesh: the watchers still on the mesh stay, others are moved to it up to
  * `MESH_MAX_VIEWERS` (the server asks the broadcaster for them, as their `getBroadcast` would), and the rest are told
  * `mediaPath: reconnecting`; when Janus is back, such rooms escalate again.
+ *
+ * With several Janus instances (`JANUS_URLS`), a room escalates onto the least loaded one that is up
+ * ({@link JanusPool.leastLoaded}); when its instance is lost and another is up, the room moves there at once (the
+ * broadcaster publishes again, every SFU watcher gets the new subscription's offer; the mesh watchers stay) instead
+ * of falling back to the mesh. A room past `JANUS_MAX_VIEWERS` on its instance cascades (see `sfu-sites.ts`).
  */
 import type { AddressedMessage, LayerReportMessage, PressureReason } from '../../protocol/messages.ts';
 import { SFU_ROUTES } from '../../protocol/messages.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { SfuError } from '../sfu/errors.ts';
-import type { JanusClient } from '../sfu/janus-client.ts';
+import type { JanusPool } from '../sfu/janus-pool.ts';
 import type { LayerCounts, MediaPath, MediaReport, Refusal, RoomView, Sender } from './media-path.ts';
 import { MeshMediaPath } from './mesh.ts';
 import { SfuRoom } from './sfu-room.ts';
+import type { RoomLog } from './sfu-sites.ts';
 
 /**
  * Mesh watchers from which a broadcaster's `qualityLimited` escalates the room: with one, the SFU would not lighten
@@ -31,11 +37,14 @@ export const MIN_WATCHERS_TO_RELIEVE = 2;
 
 export interface EscalatingOptions {
   bus: Bus;
-  client: JanusClient;
+  /** The Janus instances rooms are placed on. */
+  pool: JanusPool;
   /** Watchers a room serves peer to peer; one more escalates it (`MESH_MAX_VIEWERS`). */
   meshMaxViewers: number;
-  /** Told when a room escalates, falls back, or the SFU refuses it. */
-  log: { info(o: object, msg: string): void; warn(o: object, msg: string): void };
+  /** Subscriptions per Janus instance before a room cascades to another (`JANUS_MAX_VIEWERS`; 0: never). */
+  instanceMaxViewers?: number;
+  /** Told when a room escalates, moves, cascades, falls back, or the SFU refuses it. */
+  log: RoomLog;
 }
 
 /** What the path knows of one room beyond the room itself. */
@@ -59,14 +68,14 @@ export class EscalatingMediaPath implements MediaPath {
   constructor(options: EscalatingOptions) {
     this.#o = options;
     this.#mesh = new MeshMediaPath(options.bus);
-    options.client.connection.on('up', () => {
+    options.pool.on('up', () => {
       for (const media of this.#rooms.values()) if (media.awaitingSfu) this.#escalate(media, 'the SFU is back');
     });
   }
 
   /** Whether the SFU can take a room now. */
   get #sfuUp(): boolean {
-    return this.#o.client.connection.state === 'up';
+    return this.#o.pool.anyUp;
   }
 
   watcherJoined(room: RoomView, watcherId: string): void {
@@ -193,11 +202,15 @@ export class EscalatingMediaPath implements MediaPath {
   /** Escalate: a new SFU room; every watcher of the room will get the SFU's offer once the publication is up. */
   #escalate(media: RoomMedia, reason: string): void {
     const room = media.view;
-    if (!room.live || !room.broadcasterId || !this.#sfuUp) return;
+    const origin = this.#o.pool.leastLoaded();
+    if (!room.live || !room.broadcasterId || !origin) return;
     media.awaitingSfu = false;
     const sfu: SfuRoom = new SfuRoom({
       room: room.name,
-      client: this.#o.client,
+      origin,
+      pool: this.#o.pool,
+      instanceMaxViewers: this.#o.instanceMaxViewers ?? 0,
+      log: this.#o.log,
       bus: this.#o.bus,
       onFailure: (error) => this.#fallBack(media, sfu, error),
       onAudience: () => this.#audienceChanged(media),
@@ -205,7 +218,7 @@ export class EscalatingMediaPath implements MediaPath {
       ...(media.publisherSilenceMs === undefined ? {} : { publisherSilenceMs: media.publisherSilenceMs }),
     });
     media.sfu = sfu;
-    this.#o.log.info({ room: room.name, watchers: room.watcherCount, reason }, 'room escalates to the SFU');
+    this.#o.log.info({ room: room.name, watchers: room.watcherCount, janus: origin.name, reason }, 'room escalates to the SFU');
     sfu.start();
     for (const id of room.watcherIds()) sfu.addWatcher(id);
   }
@@ -215,6 +228,10 @@ export class EscalatingMediaPath implements MediaPath {
     if (media.sfu !== sfu || this.#rooms.get(media.view.name) !== media) return;
     media.sfu = null;
     const room = media.view;
+    if (error.code === 'sfu_unavailable' && this.#o.pool.leastLoaded()) {
+      this.#o.log.warn({ room: room.name, janus: sfu.origin.name, err: error.message }, 'room moves to another Janus instance');
+      return this.#escalate(media, `Janus instance ${sfu.origin.name} lost`);
+    }
     // A refusal while Janus is up would repeat: wait for Janus's next session only when it was lost.
     media.awaitingSfu = error.code === 'sfu_unavailable';
     this.#o.log.warn({ room: room.name, code: error.code, err: error.message }, 'room falls back to the mesh');

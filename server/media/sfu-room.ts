@@ -13,8 +13,10 @@ import { randomBytes } from 'node:crypto';
 import type { IceCandidate, LayerReportMessage } from '../../protocol/messages.ts';
 import type { Bus } from '../bus/bus.ts';
 import { fromJanusError, SfuError } from '../sfu/errors.ts';
-import type { JanusClient, SfuRoomId } from '../sfu/janus-client.ts';
+import type { SfuRoomId } from '../sfu/janus-client.ts';
 import type { JanusPublisher, JanusSubscriber, Substream } from '../sfu/janus-peers.ts';
+import type { JanusInstance, JanusPool } from '../sfu/janus-pool.ts';
+import { SfuSites, type RoomLog, type Site } from './sfu-sites.ts';
 import { WatcherLayers } from './watcher-layers.ts';
 
 /**
@@ -32,6 +34,8 @@ const KEYFRAME_INTERVAL_MS = 300;
 const MAX_EARLY_CANDIDATES = 64;
 
 interface Subscription {
+  /** Where it is placed (null until then). */
+  site: Site | null;
   subscriber: JanusSubscriber | null;
   started: boolean;
   early: IceCandidate[];
@@ -39,7 +43,13 @@ interface Subscription {
 
 export interface SfuRoomOptions {
   room: string;
-  client: JanusClient;
+  /** The instance the room is created on and the broadcaster publishes into. */
+  origin: JanusInstance;
+  /** Every instance: where cascades go (see {@link SfuSites}). */
+  pool: JanusPool;
+  /** `JANUS_MAX_VIEWERS`: subscriptions per instance before a cascade (0: none). */
+  instanceMaxViewers: number;
+  log: RoomLog;
   bus: Bus;
   /** The room's SFU use ended because of `error` (refused or Janus lost); called once, never after `close()`. */
   onFailure: (error: SfuError) => void;
@@ -69,10 +79,23 @@ export class SfuRoom {
   #silenceTimer: NodeJS.Timeout | null = null;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #layers = new WatcherLayers();
+  readonly #sites: SfuSites;
   readonly #o: SfuRoomOptions;
 
   constructor(options: SfuRoomOptions) {
     this.#o = options;
+    this.#sites = new SfuSites({ pool: options.pool, instanceMaxViewers: options.instanceMaxViewers, log: options.log, room: options.room });
+  }
+
+  /** The Janus instance the broadcaster publishes into. */
+  get origin(): JanusInstance {
+    return this.#o.origin;
+  }
+
+  /** Cascades open now: the instances and how many of this room's watchers each holds. */
+  cascades(): { janus: string; watchers: number }[] {
+    const count = (site: Site) => [...this.#subscriptions.values()].filter((s) => s.site === site).length;
+    return this.#sites.edges.map((site) => ({ janus: site.instance.name, watchers: count(site) }));
   }
 
   /** Watchers subscribed (or being subscribed) through the SFU. */
@@ -88,8 +111,10 @@ export class SfuRoom {
   /** Create the Janus room, then ask the broadcaster to publish (`publish` from {@link peerId}). */
   start(): void {
     void this.#guard(async () => {
-      this.#janusRoom = await this.#o.client.createRoom();
-      if (this.#closed) return void (await this.#o.client.destroyRoom(this.#janusRoom));
+      const room = await this.#o.origin.client.createRoom();
+      if (this.#closed) return void (await this.#o.origin.client.destroyRoom(room));
+      this.#janusRoom = room;
+      this.#o.origin.countRoom(1);
       this.#o.bus.toBroadcaster(this.#o.room, { type: 'publish', from: this.peerId });
     });
   }
@@ -98,10 +123,11 @@ export class SfuRoom {
   publish(sdp: string): void {
     void this.#guard(async () => {
       if (this.#publisher || !this.#janusRoom) throw new SfuError('sfu_refused', { detail: 'not expecting a publication now' });
-      const publisher = await this.#o.client.publish(this.#janusRoom, { type: 'offer', sdp });
+      const publisher = await this.#o.origin.client.publish(this.#janusRoom, { type: 'offer', sdp });
       this.#layers.publication(sdp);
       if (this.#closed) return void (await publisher.leave());
       this.#publisher = publisher;
+      this.#sites.setOrigin(this.#o.origin, this.#janusRoom, publisher);
       publisher.on('candidate', (candidate) => {
         if (candidate) this.#o.bus.toBroadcaster(this.#o.room, { type: 'iceAnswerCandidate', from: this.peerId, candidate });
       });
@@ -124,7 +150,7 @@ export class SfuRoom {
   /** Subscribe `watcherId` (once the publication is up): the watcher gets Janus's offer from {@link peerId}. */
   addWatcher(watcherId: string): void {
     this.#leave(watcherId);
-    this.#subscriptions.set(watcherId, { subscriber: null, started: false, early: [] });
+    this.#subscriptions.set(watcherId, { site: null, subscriber: null, started: false, early: [] });
     this.#o.onAudience();
     if (this.#up) this.#subscribe(watcherId);
   }
@@ -185,27 +211,35 @@ export class SfuRoom {
     if (this.#keyframeTimer) clearTimeout(this.#keyframeTimer);
     if (this.#silenceTimer) clearTimeout(this.#silenceTimer);
     for (const id of [...this.#subscriptions.keys()]) this.#leave(id);
+    this.#sites.close();
     const publisher = this.#publisher;
     const room = this.#janusRoom;
+    if (room) this.#o.origin.countRoom(-1);
     void (async () => {
       await publisher?.leave();
-      if (room) await this.#o.client.destroyRoom(room).catch(() => {});
+      if (room) await this.#o.origin.client.destroyRoom(room).catch(() => {});
     })();
   }
 
   #subscribe(watcherId: string): void {
     const sub = this.#subscriptions.get(watcherId);
     const publisher = this.#publisher;
-    if (!sub || !publisher || !this.#janusRoom) return;
-    const room = this.#janusRoom;
+    if (!sub || !publisher || sub.site) return;
     void this.#watcherCall(watcherId, async () => {
+      const site = await this.#sites.place();
+      if (this.#closed || this.#subscriptions.get(watcherId) !== sub) return this.#sites.release(site);
+      sub.site = site;
       // No layer is asked for here: Janus aims every new subscriber at the top simulcast layer by itself, and a
       // `configure` now would make it ask the broadcaster for a keyframe before this watcher's media is up. Chromium
       // ignores a keyframe request within 300 ms of the last one, so the request at `webrtcup` below was dropped and
       // the first frame waited about 250 ms longer (measured: 230–260 ms from DTLS up to first frame, 30–70 without).
-      const subscriber = await this.#o.client.subscribe(room, publisher.feed);
+      const subscriber = await site.instance.client.subscribe(site.room, site.feed);
       if (this.#closed || this.#subscriptions.get(watcherId) !== sub) return void (await subscriber.leave());
       sub.subscriber = subscriber;
+      // A cascade's instance lost: this watcher (and the others there) subscribe again elsewhere.
+      subscriber.once('closed', () => {
+        if (this.#subscriptions.get(watcherId)?.subscriber === subscriber && this.#sites.isEdge(site) && !site.instance.up) this.#edgeLost(site);
+      });
       // Its media is up: a keyframe now, or the watcher's first frame waits for its browser to ask (about 250 ms).
       subscriber.once('webrtcup', () => this.#keyframe(publisher));
       subscriber.on('candidate', (candidate) => {
@@ -247,21 +281,34 @@ export class SfuRoom {
     const sub = this.#subscriptions.get(watcherId);
     if (!sub) return false;
     this.#subscriptions.delete(watcherId);
+    if (sub.site) this.#sites.release(sub.site);
     if (this.#layers.remove(watcherId) && !this.#closed) this.#o.bus.toBroadcaster(this.#o.room, { type: 'watcherLayer', id: watcherId, layer: null });
     void sub.subscriber?.leave();
     return true;
   }
 
-  /** A failure in one watcher's subscription: Janus lost ends the room; a refusal is told to that watcher only. */
+  /**
+   * A failure in one watcher's subscription: the origin's Janus lost ends the room; a cascade's lost moves its
+   * watchers to another site; a refusal is told to that watcher only.
+   */
   async #watcherCall(watcherId: string, call: () => Promise<void>): Promise<void> {
     try {
       await call();
     } catch (err) {
       const error = fromJanusError(err);
+      const site = this.#subscriptions.get(watcherId)?.site;
+      if (error.code === 'sfu_unavailable' && site && this.#sites.isEdge(site)) return this.#edgeLost(site);
       if (error.code === 'sfu_unavailable') return this.#fail(error);
       this.removeWatcher(watcherId);
       this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'error', code: error.code, message: error.message });
     }
+  }
+
+  /** A cascade's instance was lost: its watchers subscribe again (the origin, another cascade, or a new one). */
+  #edgeLost(site: Site): void {
+    if (this.#closed) return;
+    this.#sites.dropEdge(site);
+    for (const [id, sub] of this.#subscriptions) if (sub.site === site) this.addWatcher(id);
   }
 
   async #guard(call: () => Promise<void>): Promise<void> {

@@ -56,7 +56,7 @@ export function roomsReport(rooms: Rooms, media: MediaPath, sfu: Sfu | null): Ro
 
 /** The SFU's health: `off` (none configured or installed), else its connection's state. */
 export function sfuHealth(sfu: Sfu | null): SfuHealth {
-  return sfu ? sfu.client.connection.state : 'off';
+  return sfu ? sfu.pool.state : 'off';
 }
 
 /**

@@ -36,6 +36,11 @@ export interface ManagedJanusOptions {
   binary?: string;
   /** Janus's library folder (default: found by {@link findJanusLibFolder}). */
   libFolder?: string;
+  /**
+   * Its `api_secret` and VideoRoom `admin_key` (default: fresh random ones). For tests of several instances that
+   * share them, as `JANUS_URLS` expects.
+   */
+  secrets?: { apiSecret: string; adminKey: string };
   /** Tests only: also open the Admin API on a loopback WebSocket (to count handles). */
   adminApi?: boolean;
   /**
@@ -92,8 +97,8 @@ export async function startManagedJanus(options: ManagedJanusOptions): Promise<M
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
   const delays = options.restartDelayMs ?? { first: 250, max: 10_000 };
   const dir = mkdtempSync(join(tmpdir(), 'onair-janus-'));
-  const apiSecret = secret();
-  const adminKey = secret();
+  const apiSecret = options.secrets?.apiSecret ?? secret();
+  const adminKey = options.secrets?.adminKey ?? secret();
   const adminSecret = options.adminApi ? secret() : null;
   const logLine = janusLineLogger(log, [apiSecret, adminKey, adminSecret ?? '']);
   const emitter = new EventEmitter<ManagedJanusEvents>();

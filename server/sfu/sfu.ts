@@ -1,23 +1,26 @@
 /**
  * Starting the SFU the configuration asks for (`SFU=auto|janus|off`):
  * - `off`: none; rooms stay peer to peer.
- * - an external Janus (`JANUS_URL` + secret + admin key): connect to it (and keep reconnecting).
+ * - external Janus instances (`JANUS_URL`, or several in `JANUS_URLS`, + secret + admin key): connect to each (and
+ *   keep reconnecting); rooms are placed on the least loaded one that is up.
  * - otherwise a managed Janus, when Debian's `janus` package (its VideoRoom plugin and WebSocket transport) is
  *   installed; with `auto` and none installed, mesh only, said once in the log with how to enable it.
  *
- * The returned {@link Sfu} is what the server holds: the client for VideoRoom operations, and `close()` for its
- * shutdown (closes the connection, then stops a managed Janus).
+ * The returned {@link Sfu} is what the server holds: the pool of Janus instances (each with its client for VideoRoom
+ * operations), and `close()` for its shutdown (closes the connections, then stops a managed Janus).
  */
 import type { Logger } from 'pino';
 import type { SfuConfig } from '../config.ts';
 import { findJanusLibFolder } from './janus-config.ts';
 import { JanusClient } from './janus-client.ts';
 import { JanusConnection, withTimeout } from './janus-connection.ts';
+import { JanusInstance, JanusPool } from './janus-pool.ts';
 import { startManagedJanus, type ManagedJanus } from './managed-janus.ts';
 
 /** A running SFU. */
 export interface Sfu {
-  readonly client: JanusClient;
+  /** The Janus instances rooms are placed on (one when managed). */
+  readonly pool: JanusPool;
   /** The managed Janus, or null for an external one. */
   readonly managed: ManagedJanus | null;
   /** Close the connection and stop a managed Janus. Idempotent. */
@@ -47,11 +50,18 @@ export async function startSfu(config: SfuConfig, log: Logger, options: StartSfu
     return null;
   }
   if (config.external) {
-    const external = config.external;
-    const connection = new JanusConnection({ target: () => external, log: sfuLog });
-    connection.start();
-    sfuLog.info({ url: external.url }, 'using an external Janus');
-    return { client: new JanusClient(connection, sfuLog), managed: null, close: () => connection.close() };
+    const { urls, apiSecret, adminKey } = config.external;
+    const pool = new JanusPool(
+      urls.map((url, i) => {
+        const name = `janus-${i + 1}`;
+        const instanceLog = urls.length > 1 ? sfuLog.child({ janus: name }) : sfuLog;
+        const connection = new JanusConnection({ target: () => ({ url, apiSecret, adminKey }), log: instanceLog });
+        connection.start();
+        return new JanusInstance(name, new JanusClient(connection, instanceLog), new URL(url).hostname.replace(/^\[|\]$/g, ''));
+      }),
+    );
+    sfuLog.info({ urls }, urls.length > 1 ? `using ${urls.length} external Janus instances` : 'using an external Janus');
+    return { pool, managed: null, close: () => pool.close() };
   }
   if (!findJanusLibFolder()) {
     const hint = 'install Janus (Debian: apt-get install janus) or set JANUS_URL';
@@ -83,7 +93,7 @@ export async function startSfu(config: SfuConfig, log: Logger, options: StartSfu
   const janus = managed;
   let closing: Promise<void> | null = null;
   return {
-    client: new JanusClient(conn, sfuLog),
+    pool: new JanusPool([new JanusInstance('janus-1', new JanusClient(conn, sfuLog), '127.0.0.1')]),
     managed: janus,
     close: () =>
       (closing ??= (async () => {

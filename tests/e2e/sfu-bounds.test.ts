@@ -25,7 +25,7 @@ if (skip) {
     { sfu: { adminApi: true } },
   );
   const sfu = server.app.sfu!;
-  const handles = () => handleCount(sfu.managed!, sfu.client.connection);
+  const handles = () => handleCount(sfu.managed!, sfu.pool.instances[0]!.client.connection);
   const ROOM = 'bounds';
 
   /** One watcher: join, get the SFU's offer, then hang up on the SFU (or not) and close. @returns the offer's sender */

@@ -13,10 +13,11 @@ import type { Bus } from '../../server/bus/bus.ts';
 import { EscalatingMediaPath } from '../../server/media/escalating.ts';
 import type { RoomView } from '../../server/media/media-path.ts';
 import type { JanusClient } from '../../server/sfu/janus-client.ts';
+import { JanusInstance, JanusPool } from '../../server/sfu/janus-pool.ts';
 
 const B = 'Bbbbbbbbbbbbbbbbbbbbbb';
 const WATCHERS = ['W1wwwwwwwwwwwwwwwwwwww', 'W2wwwwwwwwwwwwwwwwwwww', 'W3wwwwwwwwwwwwwwwwwwww'];
-const JANUS_SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=VideoRoom secret-room-id\r\nt=0 0\r\n';
+const JANUS_SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=VideoRoom secret-room-id\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n';
 
 class FakePeer extends EventEmitter {
   left = false;
@@ -45,20 +46,49 @@ class FakePeer extends EventEmitter {
   };
 }
 
-function fakeJanus() {
+/** A stand-in for one Janus instance's client; `made` records what was asked of it. */
+function fakeJanus(name = 'janus-1') {
   const connection = Object.assign(new EventEmitter(), { state: 'up' });
-  const made = { rooms: [] as string[], destroyed: [] as string[], publishers: [] as FakePeer[], subscribers: [] as FakePeer[] };
+  const made = {
+    rooms: [] as string[],
+    destroyed: [] as string[],
+    publishers: [] as FakePeer[],
+    subscribers: [] as (FakePeer & { room: string; feed: string })[],
+    remotes: [] as { room: string; feed: string; removed: boolean }[],
+    forwards: [] as { feed: string; host: string; port: number; remoteId: string; stopped: boolean }[],
+  };
   const client = {
     connection,
-    createRoom: () => Promise.resolve(`room${made.rooms.push('r')}`),
+    createRoom: () => Promise.resolve(`${name}-room${made.rooms.push('r')}`),
     destroyRoom: (room: string) => Promise.resolve(void made.destroyed.push(room)),
     publish: () => Promise.resolve(made.publishers[made.publishers.push(new FakePeer(JANUS_SDP)) - 1]),
-    subscribe: () => Promise.resolve(made.subscribers[made.subscribers.push(new FakePeer(JANUS_SDP)) - 1]),
+    subscribe: (room: string, feed: string) =>
+      Promise.resolve(made.subscribers[made.subscribers.push(Object.assign(new FakePeer(JANUS_SDP), { room, feed })) - 1]),
+    addRemotePublisher: (room: string) => {
+      const feed = `remote${made.remotes.push({ room, feed: '', removed: false })}`;
+      made.remotes.at(-1)!.feed = feed;
+      return Promise.resolve({ feed, port: 20_000 + made.remotes.length, rtcpPort: 30_000 });
+    },
+    removeRemotePublisher: (_room: string, feed: string) => Promise.resolve(void (made.remotes.find((r) => r.feed === feed)!.removed = true)),
+    publishRemotely: (_room: string, feed: string, target: { host: string; port: number }) => {
+      const remoteId = `fwd${made.forwards.length + 1}`;
+      made.forwards.push({ feed, host: target.host, port: target.port, remoteId, stopped: false });
+      return Promise.resolve(remoteId);
+    },
+    unpublishRemotely: (_room: string, _feed: string, remoteId: string) =>
+      Promise.resolve(void (made.forwards.find((f) => f.remoteId === remoteId)!.stopped = true)),
   };
-  return { client: client as unknown as JanusClient, connection, made };
+  const instance = new JanusInstance(name, client as unknown as JanusClient, `10.0.0.${name.slice(-1)}`);
+  /** What a lost connection does: the state, `down`, and every peer of its generation closed. */
+  const lose = () => {
+    connection.state = 'down';
+    connection.emit('down', { generation: 1, reason: 'test' });
+    for (const peer of [...made.publishers, ...made.subscribers]) if (!peer.left) peer.emit('closed');
+  };
+  return { client: client as unknown as JanusClient, connection, made, instance, lose };
 }
 
-function setUp(meshMaxViewers: number) {
+function setUp(meshMaxViewers: number, o: { instances?: number; instanceMaxViewers?: number } = {}) {
   const sent: [string, ServerMessage][] = [];
   const bus: Bus = {
     toPeer: (_room, id, message) => void sent.push([id, message]),
@@ -66,7 +96,9 @@ function setUp(meshMaxViewers: number) {
     toWatchers: () => {},
     toRoom: () => {},
   };
-  const janus = fakeJanus();
+  const instances = Array.from({ length: o.instances ?? 1 }, (_, i) => fakeJanus(`janus-${i + 1}`));
+  const janus = instances[0]!;
+  const pool = new JanusPool(instances.map((i) => i.instance));
   const watchers: string[] = [];
   const room: RoomView = {
     name: 'main',
@@ -79,12 +111,12 @@ function setUp(meshMaxViewers: number) {
     },
   };
   const log = { info() {}, warn() {} };
-  const path = new EscalatingMediaPath({ bus, client: janus.client, meshMaxViewers, log });
+  const path = new EscalatingMediaPath({ bus, pool, meshMaxViewers, instanceMaxViewers: o.instanceMaxViewers ?? 0, log });
   const join = (id: string) => {
     watchers.push(id);
     path.watcherJoined(room, id);
   };
-  return { path, room, sent, janus, join, watchers };
+  return { path, room, sent, janus, instances, pool, join, watchers };
 }
 
 /** Let the fake Janus's promises settle. */
@@ -129,7 +161,7 @@ t.test('up to MESH_MAX_VIEWERS on the mesh; one more escalates, and every watche
   path.broadcasterLeft(room);
   await settle();
   t.ok(janus.made.publishers[0]!.left && janus.made.subscribers.every((s) => s.left), 'the broadcaster leaving frees everything');
-  t.same(janus.made.destroyed, ['room1'], 'and destroys the Janus room');
+  t.same(janus.made.destroyed, ['janus-1-room1'], 'and destroys the Janus room');
 });
 
 t.test('a lost Janus: back to the mesh up to MESH_MAX_VIEWERS, the rest wait; escalated again when Janus is back', async (t) => {
@@ -220,4 +252,84 @@ t.test('a room escalated for a WHIP publisher ends its SFU use after publisherSi
   mock.timers.tick(60_000);
   t.same(to(page.sent, B, 'error'), [], "a page broadcaster's room stays on the SFU (it may send audio only)");
   t.equal(page.path.report('main', 1).path, 'sfu');
+});
+
+/** Escalate the test room (watchers past MESH_MAX_VIEWERS 0) and let the broadcaster publish. @returns the SFU peer id */
+async function escalated(setUpRoom: ReturnType<typeof setUp>, watchers: string[]): Promise<string> {
+  for (const id of watchers) setUpRoom.join(id);
+  await settle();
+  const sfu = (to(setUpRoom.sent, B, 'publish').at(-1) as { from: string }).from;
+  setUpRoom.path.signal(setUpRoom.room, { id: B, role: 'broadcaster' }, { type: 'offer', to: sfu, sdp: 'v=0' });
+  for (let i = 0; i < 6; i++) await settle();
+  return sfu;
+}
+
+t.test('several Janus instances: a room goes to the least loaded; when its instance is lost it moves to a live one at once', async (t) => {
+  const s = setUp(0, { instances: 2 });
+  s.instances[0]!.instance.countViewer(1); // another room of this node holds a viewer on janus-1
+  const sfu = await escalated(s, [WATCHERS[0]!, WATCHERS[1]!]);
+  t.equal(s.instances[0]!.made.rooms.length, 0, 'not on the busier janus-1');
+  t.equal(s.instances[1]!.made.subscribers.length, 2, 'both watchers subscribe on janus-2');
+  t.equal(s.instances[1]!.instance.viewers, 2, 'counted there');
+
+  s.sent.length = 0;
+  s.instances[1]!.lose();
+  await settle();
+  const [publish] = to(s.sent, B, 'publish') as { from: string }[];
+  t.ok(publish && publish.from !== sfu, 'the broadcaster is asked to publish again, to a new SFU peer');
+  t.same(to(s.sent, B, 'getBroadcast'), [], 'no watcher is sent back to the mesh');
+  for (const id of WATCHERS.slice(0, 2)) t.same(to(s.sent, id, 'mediaPath'), [], `${id.slice(0, 2)} is not told to wait`);
+  s.path.signal(s.room, { id: B, role: 'broadcaster' }, { type: 'offer', to: publish!.from, sdp: 'v=0' });
+  for (let i = 0; i < 6; i++) await settle();
+  t.equal(s.instances[0]!.made.subscribers.length, 2, 'both watchers subscribe on janus-1');
+  for (const id of WATCHERS.slice(0, 2)) t.equal((to(s.sent, id, 'offer')[0] as { from: string } | undefined)?.from, publish!.from, `${id.slice(0, 2)} is offered by the new SFU peer`);
+  t.equal(s.instances[1]!.instance.viewers, 0, 'nothing counted on the lost instance');
+  t.equal(s.path.report('main', 2).path, 'sfu');
+
+  s.sent.length = 0;
+  s.instances[0]!.lose();
+  await settle();
+  t.same(to(s.sent, B, 'publish'), [], 'no instance left: no new publication');
+  t.match(to(s.sent, B, 'mediaPath').at(-1), { path: 'mesh' }, 'the room falls back to the mesh');
+});
+
+t.test('JANUS_MAX_VIEWERS: past it, watchers go to a cascade on another instance; a lost cascade moves them back; closing undoes it', async (t) => {
+  const s = setUp(0, { instances: 2, instanceMaxViewers: 2 });
+  await escalated(s, WATCHERS);
+  const [a, b] = s.instances as [ReturnType<typeof fakeJanus>, ReturnType<typeof fakeJanus>];
+  t.equal(a.made.subscribers.length, 2, 'two watchers on the origin, janus-1');
+  t.same(b.made.remotes.map((r) => r.room), ['janus-2-room1'], 'a remote publisher in a room on janus-2');
+  t.match(a.made.forwards, [{ feed: 'feed', host: '10.0.0.2', port: 20_001 }], 'janus-1 forwards the publication to its port, at its RTP host');
+  t.match(b.made.subscribers, [{ room: 'janus-2-room1', feed: 'remote1' }], 'the third watcher subscribes to the remote publisher');
+  t.equal(b.instance.viewers, 1);
+  const sfuPeer = (to(s.sent, WATCHERS[2]!, 'offer')[0] as { from: string }).from;
+  t.equal(sfuPeer, (to(s.sent, WATCHERS[0]!, 'offer')[0] as { from: string }).from, 'to the pages, still the one SFU peer');
+
+  s.sent.length = 0;
+  b.lose();
+  for (let i = 0; i < 4; i++) await settle();
+  t.equal(a.made.subscribers.length, 3, 'the cascade lost: its watcher subscribes on the origin (over the cap: nowhere else)');
+  t.equal(to(s.sent, WATCHERS[2]!, 'offer').length, 1, 'and gets a new offer');
+  t.ok(a.made.forwards[0]!.stopped, 'the forwarding to the lost instance stops');
+  t.same(to(s.sent, B, 'publish'), [], 'the room itself stays where it is');
+
+  s.path.broadcasterLeft(s.room);
+  await settle();
+  t.ok(a.made.subscribers.every((sub) => sub.left), 'every subscription left');
+  t.equal(a.instance.viewers + a.instance.rooms, 0, 'nothing left counted on janus-1');
+});
+
+t.test('a cascade closed with its room: forwarding stopped, remote publisher removed, room destroyed', async (t) => {
+  const s = setUp(0, { instances: 2, instanceMaxViewers: 1 });
+  await escalated(s, WATCHERS.slice(0, 2));
+  const [a, b] = s.instances as [ReturnType<typeof fakeJanus>, ReturnType<typeof fakeJanus>];
+  t.equal(b.made.subscribers.length, 1, 'the second watcher on the cascade');
+  s.path.watcherLeft(s.room, WATCHERS[1]!);
+  t.equal(b.instance.viewers, 0, 'a watcher that leaves is uncounted');
+  s.path.broadcasterLeft(s.room);
+  for (let i = 0; i < 4; i++) await settle();
+  t.ok(a.made.forwards[0]!.stopped, 'unpublished remotely');
+  t.ok(b.made.remotes[0]!.removed, 'the remote publisher removed');
+  t.same(b.made.destroyed, ['janus-2-room1'], "the cascade's room destroyed");
+  t.equal(b.instance.rooms, 0);
 });
