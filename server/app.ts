@@ -117,6 +117,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     : null;
   const media: MediaPath = escalating ?? new MeshMediaPath(bus);
   metrics.trackMedia(rooms, media, () => sfu?.pool.state ?? 'off');
+  if (sfu) metrics.trackSfuInstances(sfu.pool.instances);
   const relay: Relay = {
     config,
     rooms,

@@ -263,6 +263,28 @@ export class Metrics {
     });
   }
 
+  /**
+   * Each Janus instance's connection and what this node placed on it: `onair_sfu_instance_up`,
+   * `onair_sfu_instance_rooms` and `onair_sfu_instance_viewers`, labelled by its name (`janus-1`…, never its URL).
+   */
+  trackSfuInstances(instances: readonly { name: string; up: boolean; rooms: number; viewers: number }[]): void {
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, value: (i: (typeof instances)[number]) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['instance'],
+        registers,
+        collect() {
+          this.reset();
+          for (const instance of instances) this.set({ instance: instance.name }, value(instance));
+        },
+      });
+    gauge('onair_sfu_instance_up', 'Whether this node is connected to the Janus instance: 1 up, 0 otherwise.', (i) => (i.up ? 1 : 0));
+    gauge('onair_sfu_instance_rooms', 'Janus rooms this node holds on the instance (escalated rooms and cascades).', (i) => i.rooms);
+    gauge('onair_sfu_instance_viewers', 'Subscriptions (watchers) this node placed on the instance.', (i) => i.viewers);
+  }
+
   /** The relayed counter's child for each message type, bound once: `inc({type})` would hash the labels per message. */
   private readonly relayedByType = new Map<ClientMessageType, { inc(): void }>();
 

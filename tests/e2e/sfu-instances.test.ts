@@ -54,6 +54,8 @@ if (skip) {
     await waitForFramesAbove(second, 0);
     t.same(pool.instances.map((i) => i.viewers), [1, 1], 'the second, past the cap, on janus-2');
     t.same(pool.instances.map((i) => i.rooms), [1, 1], "janus-2 holds the cascade's room");
+    const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    t.match(metrics, /onair_sfu_instance_viewers\{instance="janus-1"\} 1\n[^]*onair_sfu_instance_viewers\{instance="janus-2"\} 1/, '/metrics counts them per instance');
     t.pass('both play');
 
     const peersBefore = await Promise.all([first, second].map(async (page) => new Set((await events(page)).map((e) => e.peer))));
@@ -69,6 +71,7 @@ if (skip) {
       t.pass(`watcher ${i + 1} decodes from a new SFU peer after the kill`);
     }
     t.same(pool.instances.map((i) => i.viewers), [0, 2], 'both now on janus-2');
+    t.match(await (await fetch(`${server.httpUrl}/metrics`)).text(), /onair_sfu_instance_up\{instance="janus-1"\} 0/, 'janus-1 down in /metrics');
     t.equal(await broadcaster.$eval('body', (b) => b.dataset.state), 'live', 'the broadcaster stayed live');
   });
 }
