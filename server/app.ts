@@ -22,6 +22,7 @@ import { LocalBus } from './bus/local-bus.ts';
 import { EscalatingMediaPath } from './media/escalating.ts';
 import type { MediaPath } from './media/media-path.ts';
 import { Cluster } from './cluster/cluster.ts';
+import { ClusterMediaPath } from './cluster/cluster-media.ts';
 import { ClusterLocalSide } from './cluster/local-side.ts';
 import { RedisBus } from './cluster/redis-bus.ts';
 import { MeshMediaPath } from './media/mesh.ts';
@@ -96,12 +97,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     ...(config.trustProxy ? { trustProxy: [...config.trustProxy] } : {}),
   });
   // The SFU first: with SFU=janus a Janus that cannot start fails the build, before anything listens.
-  // Escalation to the SFU is decided by the node a watcher is on, and a room's SFU state lives in that node's memory:
-  // with several nodes (REDIS_URL) the rooms stay peer to peer until that is cluster-aware (README "Scaling out").
-  if (config.redisUrl && config.sfu.mode !== 'off') {
-    app.log.warn('REDIS_URL is set: rooms stay peer to peer (escalation to the SFU works on a single node only for now)');
-  }
-  const sfu = config.redisUrl ? null : await startSfu(config.sfu, app.log as unknown as Logger, opts.sfu);
+  const sfu = await startSfu(config.sfu, app.log as unknown as Logger, opts.sfu);
   app.decorate('sfu', sfu);
   app.addHook('onClose', async () => sfu?.close());
   // Where peers live (this process, or a cluster of nodes sharing Redis) and how media flows (the mesh, escalating
@@ -115,7 +111,23 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   const escalating = sfu
     ? new EscalatingMediaPath({ bus, pool: sfu.pool, meshMaxViewers: config.meshMaxViewers, instanceMaxViewers: config.sfu.instanceMaxViewers, log: app.log.child({ component: 'media' }) })
     : null;
-  const media: MediaPath = escalating ?? new MeshMediaPath(bus);
+  // In a cluster, a room's media belongs to its broadcaster's node: the others forward their watchers' media events.
+  const clusterMedia =
+    cluster && escalating
+      ? new ClusterMediaPath(
+          escalating,
+          {
+            broadcasterNode: (room) => (rooms.get(room)?.broadcaster ? null : (cluster.mirror(room)?.broadcaster?.node ?? null)),
+            toNode: (node, room, event) => cluster.mediaToNode(node, room, event),
+            ownedRoom: (name) => {
+              const room = rooms.get(name);
+              return room?.broadcaster ? room : null;
+            },
+          },
+          bus,
+        )
+      : null;
+  const media: MediaPath = clusterMedia ?? escalating ?? new MeshMediaPath(bus);
   metrics.trackMedia(rooms, media, () => sfu?.pool.state ?? 'off');
   if (sfu) metrics.trackSfuInstances(sfu.pool.instances);
   const relay: Relay = {
@@ -130,7 +142,7 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
     resume: { key: loadResumeKey(config), ttlS: opts.resumeTtlS ?? RESUME_TTL_S, graceMs: resumeGraceMs },
   };
   if (cluster && redisBus) {
-    cluster.attach(new ClusterLocalSide(relay, redisBus));
+    cluster.attach(new ClusterLocalSide(relay, redisBus, clusterMedia && ((room, event) => clusterMedia.apply(room, event))));
     app.addHook('onClose', async () => cluster.close());
   }
   await registerHealth(app, config);

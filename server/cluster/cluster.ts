@@ -19,6 +19,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Role } from '../../protocol/messages.ts';
 import type { Elsewhere } from '../signaling/elsewhere.ts';
 import { nodeChannel, RedisLink, roomChannel, type MemberRecord, type MemberValue, type NodeRooms } from './redis-link.ts';
+import type { MediaEvent } from './media-event.ts';
 import { Outbox } from './outbox.ts';
 import { RoomMirror, type RoomEvent } from './room-mirror.ts';
 
@@ -54,6 +55,8 @@ export interface LocalSide {
    * broadcaster of the room).
    */
   broadcasterVanished(room: string, id: string): void;
+  /** Another node forwarded a media event for `room`, whose broadcaster it believes this node holds. */
+  media(room: string, event: MediaEvent): void;
 }
 
 /** One room of the cluster as `/api/rooms` reports it. */
@@ -66,7 +69,7 @@ export interface ClusterRoom {
   nodes: Record<string, number>;
 }
 
-type NodeEvent = { k: 'peer'; room: string; id: string; f: string };
+type NodeEvent = { k: 'peer'; room: string; id: string; f: string } | { k: 'media'; room: string; e: MediaEvent };
 
 export interface ClusterOptions {
   heartbeatMs?: number;
@@ -235,6 +238,11 @@ export class Cluster implements Elsewhere {
     this.outbox.push(nodeChannel(node), { k: 'peer', room, id, f: frame });
   }
 
+  /** Send a media event for `room` to `node` (which holds its broadcaster), in order with this node's other frames. */
+  mediaToNode(node: string, room: string, event: MediaEvent): void {
+    this.outbox.push(nodeChannel(node), { k: 'media', room, e: event });
+  }
+
   /**
    * Send `frame` to the watchers (or everyone) of `room` that other nodes hold. Published even when this node knows
    * of none: a peer another node is admitting right now is not in the mirror yet, and must not miss it.
@@ -315,6 +323,7 @@ export class Cluster implements Elsewhere {
     const local = this.local;
     if (!local) return;
     if (event.k === 'peer') return local.deliver({ room: event.room, to: 'peer', id: event.id, frame: event.f });
+    if (event.k === 'media') return local.media(event.room, event.e);
     const room = channel.slice(roomChannel('').length);
     const mirror = this.mirrors.get(room) ?? this.making.get(room);
     if (!mirror || event.n === this.node) return;

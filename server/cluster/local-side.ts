@@ -6,6 +6,7 @@ import { ChatEntry, type ServerMessage } from '../../protocol/messages.ts';
 import type { Relay } from '../signaling/relay.ts';
 import { leave } from '../signaling/join.ts';
 import type { Delivery, LocalSide } from './cluster.ts';
+import type { MediaEvent } from './media-event.ts';
 import type { MemberValue, NodeRooms } from './redis-link.ts';
 import type { RedisBus } from './redis-bus.ts';
 
@@ -14,13 +15,19 @@ const CHAT_FRAME = '{"type":"chat';
 
 export class ClusterLocalSide implements LocalSide {
   /**
-   * @param relay what the relay's connections share (rooms, viewer counts)
-   * @param bus   the cluster bus, for its local delivery
+   * @param relay   what the relay's connections share (rooms, viewer counts)
+   * @param bus     the cluster bus, for its local delivery
+   * @param onMedia where media events from other nodes go (the cluster's media path); null without an SFU
    */
   constructor(
     private readonly relay: Relay,
     private readonly bus: RedisBus,
+    private readonly onMedia: ((room: string, event: MediaEvent) => void) | null = null,
   ) {}
+
+  media(room: string, event: MediaEvent): void {
+    this.onMedia?.(room, event);
+  }
 
   rooms(): NodeRooms[] {
     const byRoom = new Map<string, Array<readonly [string, MemberValue]>>();

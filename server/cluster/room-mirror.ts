@@ -49,6 +49,10 @@ export class RoomMirror {
     return this.watchers.has(id);
   }
 
+  watcherIds(): IterableIterator<string> {
+    return this.watchers.keys();
+  }
+
   /** Apply a membership event from the room's channel (held while a read is pending). */
   apply(event: Exclude<RoomEvent, { k: 'fan' }>): void {
     if (event.n === this.self) return;

@@ -20,7 +20,7 @@ export interface RoomView {
   readonly broadcasterId: string | null;
   /** Whether `id` is a watcher of this room. */
   hasWatcher(id: string): boolean;
-  /** The ids of the room's watchers, in the order they joined. */
+  /** The ids of the room's watchers, on every node of a cluster (this node's first, in the order they joined). */
   watcherIds(): IterableIterator<string>;
   readonly watcherCount: number;
 }

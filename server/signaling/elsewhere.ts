@@ -10,6 +10,8 @@ import type { Role } from '../../protocol/messages.ts';
 export interface RemoteMembers {
   readonly watcherCount: number;
   hasWatcher(id: string): boolean;
+  /** The ids of the watchers other nodes hold. */
+  watcherIds(): IterableIterator<string>;
   /** The room's broadcaster when another node holds it. */
   readonly broadcaster: { readonly id: string; readonly live: boolean } | null;
 }

@@ -83,8 +83,11 @@ export class Room implements RoomView, RoomMembers {
     return this.watcherPeers.has(id) || (this.remote?.hasWatcher(id) ?? false);
   }
 
-  watcherIds(): IterableIterator<string> {
-    return this.watcherPeers.keys();
+  /** Watchers of the room, on every node: this node's in the order they joined, then the others'. */
+  *watcherIds(): IterableIterator<string> {
+    yield* this.watcherPeers.keys();
+    const remote = this.remote;
+    if (remote) yield* remote.watcherIds();
   }
 
   /** The local peer with `id` (its broadcaster or a watcher), if this node holds it. */

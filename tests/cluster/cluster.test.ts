@@ -61,6 +61,24 @@ t.test('a node sees the peers other nodes hold, and frames cross in order', asyn
   });
 });
 
+t.test("media events cross to the broadcaster's node, in order with frames", async (t) => {
+  const a = await node(t, redis);
+  const b = await node(t, redis);
+  await join(a, 'r-media', 'broadcaster-a', 'broadcaster live');
+  await join(b, 'r-media', 'watcher-b', 'watcher');
+  b.cluster.toNode(a.cluster.node, 'r-media', 'broadcaster-a', 'before');
+  b.cluster.mediaToNode(a.cluster.node, 'r-media', { op: 'signal', w: 'watcher-b', m: { type: 'getBroadcast', to: 'broadcaster-a' } });
+  b.cluster.mediaToNode(a.cluster.node, 'r-media', { op: 'left', w: 'watcher-b' });
+  b.cluster.toNode(a.cluster.node, 'r-media', 'broadcaster-a', 'after');
+  await a.local.until(() => a.local.delivered.length === 2 && a.local.mediaEvents.length === 2);
+  t.same(a.local.mediaEvents, [
+    { room: 'r-media', event: { op: 'signal', w: 'watcher-b', m: { type: 'getBroadcast', to: 'broadcaster-a' } } },
+    { room: 'r-media', event: { op: 'left', w: 'watcher-b' } },
+  ]);
+  t.same(a.local.delivered.map((d) => (d.to === 'peer' ? d.frame : '')), ['before', 'after']);
+  t.equal(b.local.mediaEvents.length, 0, 'nothing comes back');
+});
+
 t.test('a peer that left is gone at once; one that moved to another node stays, and its old node is told', async (t) => {
   const a = await node(t, redis);
   const b = await node(t, redis);

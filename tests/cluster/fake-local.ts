@@ -1,5 +1,6 @@
 /** A stand-in for a node's rooms, for tests of the cluster alone: it records what the cluster hands it. */
 import type { Delivery, LocalSide } from '../../server/cluster/cluster.ts';
+import type { MediaEvent } from '../../server/cluster/media-event.ts';
 import type { MemberValue, NodeRooms } from '../../server/cluster/redis-link.ts';
 
 export class FakeLocal implements LocalSide {
@@ -7,6 +8,7 @@ export class FakeLocal implements LocalSide {
   readonly delivered: Delivery[] = [];
   readonly elsewhere: Array<{ room: string; id: string; value: MemberValue }> = [];
   readonly vanished: Array<{ room: string; id: string }> = [];
+  readonly mediaEvents: Array<{ room: string; event: MediaEvent }> = [];
   private waiters: Array<() => void> = [];
 
   hold(room: string, id: string, value: MemberValue): void {
@@ -32,6 +34,11 @@ export class FakeLocal implements LocalSide {
 
   broadcasterVanished(room: string, id: string): void {
     this.vanished.push({ room, id });
+    this.wake();
+  }
+
+  media(room: string, event: MediaEvent): void {
+    this.mediaEvents.push({ room, event });
     this.wake();
   }
 

@@ -1,0 +1,58 @@
+/**
+ * The SFU with several nodes, with the real parts: two OnAir node processes sharing a real Redis, each with its
+ * managed Janus (`MESH_MAX_VIEWERS=0`), a Chromium broadcaster on node A, one Chromium watcher on node B and one on A.
+ * The room's media belongs to node A: B forwards its watcher's media events there, so both watchers play through
+ * A's Janus, B's watcher gets its simulcast layer from A's policy, and when it leaves A frees its subscription.
+ */
+import t from 'tap';
+import { launchChromium } from '../../scripts/lib/chromium.ts';
+import { startRedis } from '../../scripts/lib/redis-server.ts';
+import { SFU_INTERFACE, sfuSkipReason } from '../helpers/janus.ts';
+import { clickButton, openBroadcaster, openWatcher, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
+import { freePort } from '../helpers/ports.ts';
+import { scrape, value } from '../helpers/prometheus.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+
+const skip = sfuSkipReason();
+if (skip) {
+  t.plan(0, skip);
+} else {
+  const POLL = { polling: 100 } as const;
+  const redis = await startRedis();
+  const env = { REDIS_URL: redis.url, SFU: 'janus', JANUS_INTERFACE: SFU_INTERFACE, MESH_MAX_VIEWERS: '0' };
+  const nodes: ServerProcess[] = [];
+  for (let i = 0; i < 2; i++) nodes.push(await startServerProcess(await freePort(), env));
+  const [a, b] = nodes as [ServerProcess, ServerProcess];
+  const chromium = await launchChromium();
+  t.teardown(async () => {
+    await chromium.close();
+    for (const node of nodes) node.child.kill('SIGTERM');
+    await Promise.all(nodes.map((n) => n.exited));
+    await redis.stop();
+  });
+  const sfuViewersOnA = async () => value(await scrape(a.httpUrl), 'onair_room_viewers_by_path', { room: 'cluster-sfu', path: 'sfu' }) ?? 0;
+
+  t.test("a watcher on another node than the broadcaster plays through the broadcaster's node's SFU", { timeout: 180_000 }, async (t) => {
+    const broadcaster = await openBroadcaster(chromium.browser, a.httpUrl, 'cluster-sfu');
+    await clickButton(broadcaster, 'Start broadcast');
+    await waitForState(broadcaster, 'live');
+
+    const onB = await openWatcher(chromium.browser, b.httpUrl, 'cluster-sfu');
+    await onB.waitForFunction(() => (window.onair as { viaMediaServer(): boolean }).viaMediaServer(), POLL);
+    await waitForFramesAbove(onB, await waitForFramesAbove(onB, 0));
+    t.pass("the watcher on node B decodes through node A's Janus");
+    const onA = await openWatcher(chromium.browser, a.httpUrl, 'cluster-sfu');
+    await onA.waitForFunction(() => (window.onair as { viaMediaServer(): boolean }).viaMediaServer(), POLL);
+    await waitForFramesAbove(onA, 0);
+    t.pass('and one on node A too');
+    t.equal(await sfuViewersOnA(), 2, 'node A counts both on its SFU');
+
+    // Its layer reports cross to node A, whose policy answers with the watcher's layer (shown in its overlay).
+    await onB.waitForFunction(() => (window.onair as { layer(): unknown }).layer() !== null, POLL);
+    t.pass("B's watcher was told its simulcast layer by node A");
+
+    await onB.close();
+    while ((await sfuViewersOnA()) !== 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    t.pass("its leaving, on node B, freed its subscription on node A");
+  });
+}
