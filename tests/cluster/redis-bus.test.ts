@@ -158,12 +158,6 @@ t.test('Redis restarted mid-broadcast: local rooms carry on, the cluster heals, 
   await Promise.all([bc.close(), local.peer.close(), remote.peer.close()]);
 });
 
-t.test('with REDIS_URL a node starts no SFU, even with SFU=auto and Janus installed: rooms stay on the mesh', TEST_OPTIONS, async (t) => {
-  const [a] = await nodes(t, 1, { SFU: 'auto' });
-  t.equal(a!.app.sfu, null, 'no SFU started');
-  t.equal((await rooms(a!)).sfu, 'off', '/api/rooms says the SFU is off');
-});
-
 t.test('a node started while Redis is unreachable serves its own rooms, and joins the cluster when Redis comes', TEST_OPTIONS, async (t) => {
   await redis.kill();
   const [a] = await nodes(t, 1);

@@ -2,13 +2,16 @@
  * The SFU with several nodes, with the real parts: two OnAir node processes sharing a real Redis, each with its
  * managed Janus (`MESH_MAX_VIEWERS=0`), a Chromium broadcaster on node A, one Chromium watcher on node B and one on A.
  * The room's media belongs to node A: B forwards its watcher's media events there, so both watchers play through
- * A's Janus, B's watcher gets its simulcast layer from A's policy, and when it leaves A frees its subscription.
+ * A's Janus, B's watcher gets its simulcast layer from A's policy, and when it leaves A frees its subscription. Then a
+ * watcher that reached node B or C through nginx has its node SIGKILLed: it resumes on the other one, its SFU
+ * subscription on A kept, on the same peer connection, its frames still decoded.
  */
 import t from 'tap';
 import { launchChromium } from '../../scripts/lib/chromium.ts';
 import { startRedis } from '../../scripts/lib/redis-server.ts';
 import { SFU_INTERFACE, sfuSkipReason } from '../helpers/janus.ts';
-import { clickButton, openBroadcaster, openWatcher, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
+import { startNginx } from '../helpers/nginx.ts';
+import { clickButton, openBroadcaster, openWatcher, peerConnectionsMade, waitForFramesAbove, waitForState } from '../helpers/pages.ts';
 import { freePort } from '../helpers/ports.ts';
 import { scrape, value } from '../helpers/prometheus.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
@@ -21,12 +24,14 @@ if (skip) {
   const redis = await startRedis();
   const env = { REDIS_URL: redis.url, SFU: 'janus', JANUS_INTERFACE: SFU_INTERFACE, MESH_MAX_VIEWERS: '0' };
   const nodes: ServerProcess[] = [];
-  for (let i = 0; i < 2; i++) nodes.push(await startServerProcess(await freePort(), env));
-  const [a, b] = nodes as [ServerProcess, ServerProcess];
+  for (let i = 0; i < 3; i++) nodes.push(await startServerProcess(await freePort(), env));
+  const [a, b, c] = nodes as [ServerProcess, ServerProcess, ServerProcess];
+  const nginx = await startNginx([b, c].map((n) => new URL(n.httpUrl).host));
   const chromium = await launchChromium();
   t.teardown(async () => {
     await chromium.close();
-    for (const node of nodes) node.child.kill('SIGTERM');
+    await nginx.stop();
+    for (const node of nodes) if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill('SIGTERM');
     await Promise.all(nodes.map((n) => n.exited));
     await redis.stop();
   });
@@ -54,5 +59,25 @@ if (skip) {
     await onB.close();
     while ((await sfuViewersOnA()) !== 1) await new Promise((resolve) => setTimeout(resolve, 100));
     t.pass("its leaving, on node B, freed its subscription on node A");
+  });
+
+  t.test("an SFU watcher's node dies: it resumes on another node, its subscription kept, on the same peer connection", { timeout: 180_000 }, async (t) => {
+    const watcher = await openWatcher(chromium.browser, nginx.httpUrl, 'cluster-sfu');
+    await watcher.waitForFunction(() => (window.onair as { viaMediaServer(): boolean }).viaMediaServer(), POLL);
+    const before = await waitForFramesAbove(watcher, 0);
+    const sockets = async (n: ServerProcess) => value(await scrape(n.httpUrl), 'onair_sockets', { role: 'watcher' }) ?? 0;
+    const victim = (await sockets(b)) > 0 ? b : c;
+    const subscribed = await sfuViewersOnA();
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    const survivor = victim === b ? c : b;
+    while ((await sockets(survivor)) === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    t.pass('the watcher reconnected to the other node');
+    await waitForState(watcher, 'live');
+    const resumed = await waitForFramesAbove(watcher, before);
+    await waitForFramesAbove(watcher, resumed);
+    t.pass('its frames kept being decoded');
+    t.equal(await peerConnectionsMade(watcher), 1, 'on the same peer connection');
+    t.equal(await sfuViewersOnA(), subscribed, "its subscription on node A's SFU was kept");
   });
 }
