@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { commaList, janusInterfaces, janusNat11, janusPortRange, janusSecret } from './janus-settings.ts';
 
 const urlList = (schemes: RegExp) =>
   z
@@ -36,23 +37,6 @@ const metricsAllow = z
       .max(64)
       .refine((list) => list.length === 1 || !list.some((e) => e === 'off' || e === 'all'), '"off" and "all" stand alone'),
   );
-
-/** A comma list of non-empty entries, trimmed (`JANUS_URLS`, `JANUS_INTERFACE`, `JANUS_NAT_1_1`). */
-const commaList = (entry: z.ZodString, max: number) =>
-  z
-    .string()
-    .transform((s) => s.split(',').map((e) => e.trim()).filter(Boolean))
-    .pipe(z.array(entry).min(1).max(max));
-
-/** `JANUS_RTP_PORT_RANGE`: `min-max`, both 1024–65535, min ≤ max. */
-const portRange = z
-  .string()
-  .regex(/^\d{1,5}-\d{1,5}$/, 'use min-max, e.g. 20000-40000')
-  .transform((s) => {
-    const [min, max] = s.split('-').map(Number) as [number, number];
-    return { min, max };
-  })
-  .refine((r) => r.min >= 1024 && r.max <= 65535 && r.min <= r.max, 'ports 1024-65535, min <= max');
 
 const EnvSchema = z
   .object({
@@ -91,12 +75,12 @@ const EnvSchema = z
     JANUS_URL: z.string().max(512).regex(/^wss?:\/\/[^\s]+$/, 'a ws:// or wss:// URL').optional(),
     JANUS_URLS: commaList(z.string().max(512).regex(/^wss?:\/\/[^\s,/]+(\/[^\s,]*)?$/, 'each entry is a ws:// or wss:// URL'), 16).optional(),
     JANUS_MAX_VIEWERS: z.coerce.number().int().min(0).max(1_000_000).default(0),
-    JANUS_API_SECRET: z.string().min(16, 'use at least 16 characters').max(512).optional(),
-    JANUS_ADMIN_KEY: z.string().min(16, 'use at least 16 characters').max(512).optional(),
+    JANUS_API_SECRET: janusSecret.optional(),
+    JANUS_ADMIN_KEY: janusSecret.optional(),
     MESH_MAX_VIEWERS: z.coerce.number().int().min(0).max(1_000_000).default(4),
-    JANUS_RTP_PORT_RANGE: portRange.optional(),
-    JANUS_INTERFACE: commaList(z.string().max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'an interface name or address prefix'), 16).optional(),
-    JANUS_NAT_1_1: commaList(z.string().refine((a) => isIP(a) !== 0, 'each entry is an IP address'), 8).optional(),
+    JANUS_RTP_PORT_RANGE: janusPortRange.optional(),
+    JANUS_INTERFACE: janusInterfaces.optional(),
+    JANUS_NAT_1_1: janusNat11.optional(),
     RESUME_SECRET: z.string().min(32, 'use at least 32 characters (HS256 key)').optional(),
     RESUME_SECRET_FILE: z.string().min(1).default('.onair-resume-secret'),
     TRUST_PROXY: z
@@ -308,4 +292,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY ? Object.freeze(e.TRUST_PROXY) : null,
     redisUrl: e.REDIS_URL ?? null,
   });
+}
+
+/** The `JANUS_*` secrets an external Janus's config is written with (`npm run janus-config`). */
+const JanusSecretsSchema = z.object({ JANUS_API_SECRET: janusSecret, JANUS_ADMIN_KEY: janusSecret });
+
+/**
+ * Read `JANUS_API_SECRET` and `JANUS_ADMIN_KEY` from the environment only (no `.env`), checked as {@link loadConfig}
+ * checks them: both set, 16–512 characters each.
+ *
+ * @throws {ConfigError} naming the first missing or invalid variable
+ */
+export function loadJanusSecrets(env: Record<string, string | undefined> = process.env): { apiSecret: string; adminKey: string } {
+  const parsed = JanusSecretsSchema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.code === 'invalid_type' ? 'not set' : issue.message);
+  }
+  return { apiSecret: parsed.data.JANUS_API_SECRET, adminKey: parsed.data.JANUS_ADMIN_KEY };
 }

@@ -1,14 +1,16 @@
 /**
- * OnAir's own minimal configuration for a managed Janus WebRTC Server (1.1.x, libconfig `.jcfg` files read by
+ * OnAir's own minimal configuration for a Janus WebRTC Server (1.1.x, libconfig `.jcfg` files read by
  * `janus -F <folder>`): the VideoRoom plugin only, the WebSocket transport only (bound to 127.0.0.1, `ws_acl`
- * "127."), an `api_secret` on every request, a VideoRoom `admin_key` for room creation and RTP forwarding, no Admin
- * API (unless a test asks for one on loopback), IPv6 off, no event handlers or external loggers, plain log lines.
+ * "127.", for a managed Janus; an external one's address and ACL from `npm run janus-config`), an `api_secret` on
+ * every request, a VideoRoom `admin_key` for room creation and RTP forwarding, no Admin API (unless a test asks for
+ * one on loopback), IPv6 off, no event handlers or external loggers, plain log lines.
  *
  * Every other plugin, transport, logger and event handler found in the package's folders is listed in `disable`, so a
  * package update that adds one cannot open a new door. No room is configured: rooms are created per broadcast through
  * the API with their own bitrate (not the sample room's 128 kbit/s cap).
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 
 /** Where Debian (multiarch) and source builds put Janus's plugin/transport folders; the first holding VideoRoom wins. */
@@ -26,8 +28,19 @@ export interface JanusConfigOptions {
   configsFolder: string;
   /** Janus's library folder holding `plugins/`, `transports/`, `events/`, `loggers/` (see {@link findJanusLibFolder}). */
   libFolder: string;
-  /** TCP port of the Janus API WebSocket on 127.0.0.1. */
+  /** TCP port of the Janus API WebSocket. */
   wsPort: number;
+  /**
+   * The address the Janus API WebSocket listens on (`ws_ip`; Janus binds to the interface holding it). Default
+   * 127.0.0.1, what a managed Janus keeps.
+   */
+  wsIp?: string;
+  /**
+   * Who may connect to it (`ws_acl`): address prefixes such as `10.0.0.` or whole addresses, each checked with
+   * {@link isWsAclEntry}. Janus matches them as substrings of the client's address text (`10.0.0.` also lets
+   * `110.0.0.5` in). Default `['127.']`, what a managed Janus keeps.
+   */
+  wsAcl?: readonly string[];
   /** Janus `api_secret`: every Janus API request must carry it (else 403 Unauthorized). */
   apiSecret: string;
   /** VideoRoom `admin_key`: needed to create rooms and (with `lock_rtp_forward`) to forward RTP. */
@@ -53,6 +66,17 @@ export function findJanusLibFolder(candidates: readonly string[] = LIB_FOLDER_CA
       (dir) => existsSync(join(dir, SUBFOLDERS.plugins, 'libjanus_videoroom.so')) && existsSync(join(dir, SUBFOLDERS.transports, 'libjanus_websockets.so')),
     ) ?? null
   );
+}
+
+/**
+ * Whether `entry` is a `ws_acl` entry OnAir writes: a whole IPv4/IPv6 address, or the start of one ending at a
+ * separator (`10.`, `10.0.0.`, `fd00:`).
+ */
+export function isWsAclEntry(entry: string): boolean {
+  if (isIP(entry) !== 0) return true;
+  const v4 = /^(\d{1,3}\.){1,3}$/.exec(entry);
+  if (v4) return entry.split('.').slice(0, -1).every((octet) => Number(octet) <= 255);
+  return /^[0-9A-Fa-f]{1,4}(:[0-9A-Fa-f]{0,4}){0,6}:$/.test(entry);
 }
 
 /** A libconfig string literal. */
@@ -83,9 +107,17 @@ function disableList(folder: string): string | undefined {
  * The three configuration files, by file name: `janus.jcfg`, `janus.transport.websockets.jcfg`,
  * `janus.plugin.videoroom.jcfg`. Pure apart from listing the library folders (to disable what is not ours).
  *
- * @throws RangeError when a port or the RTP port range is out of 1–65535
+ * @throws RangeError when a port or the RTP port range is out of 1–65535, `wsIp` is not an IP address, or `wsAcl` is
+ *         empty or holds an entry {@link isWsAclEntry} refuses
  */
 export function renderJanusConfig(o: JanusConfigOptions): Record<string, string> {
+  const wsIp = o.wsIp ?? '127.0.0.1';
+  const wsAcl = o.wsAcl ?? ['127.'];
+  if (isIP(wsIp) === 0) throw new RangeError(`WebSocket address: not an IP address: ${wsIp}`);
+  if (wsAcl.length === 0) throw new RangeError('WebSocket ACL: empty (Janus would let every address in)');
+  for (const entry of wsAcl) {
+    if (!isWsAclEntry(entry)) throw new RangeError(`WebSocket ACL: not an address or address prefix: ${entry}`);
+  }
   for (const port of [o.wsPort, o.adminApi?.port, o.rtpPortRange?.min, o.rtpPortRange?.max]) {
     if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) throw new RangeError(`port out of range: ${port}`);
   }
@@ -128,8 +160,8 @@ export function renderJanusConfig(o: JanusConfigOptions): Record<string, string>
       json: str('compact'),
       ws: 'true',
       ws_port: String(o.wsPort),
-      ws_ip: str('127.0.0.1'),
-      ws_acl: str('127.'),
+      ws_ip: str(wsIp),
+      ws_acl: str(wsAcl.join(',')),
       wss: 'false',
       ws_logging: str('err'),
     }) +
@@ -155,9 +187,18 @@ export function renderJanusConfig(o: JanusConfigOptions): Record<string, string>
   };
 }
 
-/** Write {@link renderJanusConfig}'s files into `o.configsFolder`, readable by this user only (they hold secrets). */
+/**
+ * Write {@link renderJanusConfig}'s files into `o.configsFolder`, readable by this user only (they hold secrets):
+ * each through a new 0600 file renamed over the old one, so rewriting a folder never leaves a file with wider
+ * permissions or half written.
+ *
+ * @throws RangeError as {@link renderJanusConfig}; the file system's errors (folder missing, not writable)
+ */
 export function writeJanusConfig(o: JanusConfigOptions): void {
   for (const [name, text] of Object.entries(renderJanusConfig(o))) {
-    writeFileSync(join(o.configsFolder, name), text, { mode: 0o600 });
+    const path = join(o.configsFolder, name);
+    const partial = `${path}.${process.pid}.tmp`;
+    writeFileSync(partial, text, { mode: 0o600, flag: 'wx' });
+    renameSync(partial, path);
   }
 }

@@ -1,8 +1,8 @@
 /** OnAir's Janus config: what it opens (VideoRoom and a loopback WebSocket), what it keeps shut, and its checks. */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { findJanusLibFolder, renderJanusConfig, writeJanusConfig, type JanusConfigOptions } from '../../server/sfu/janus-config.ts';
+import { findJanusLibFolder, isWsAclEntry, renderJanusConfig, writeJanusConfig, type JanusConfigOptions } from '../../server/sfu/janus-config.ts';
 
 /** A fake Janus library folder with the given shared objects. */
 function fakeLib(dir: string, files: Record<'plugins' | 'transports' | 'events' | 'loggers', string[]>): string {
@@ -68,6 +68,23 @@ t.test('public-host settings and the tests-only Admin API', async (t) => {
   t.match(files['janus.transport.websockets.jcfg'], /admin_ws = true\n\tadmin_ws_port = 17188\n\tadmin_ws_ip = "127\.0\.0\.1"\n\tadmin_ws_acl = "127\."/);
 });
 
+t.test("an external instance's WebSocket: its address and ACL (a managed Janus keeps loopback)", async (t) => {
+  const ws = renderJanusConfig(options(t.testdir(), { wsIp: '10.0.0.5', wsAcl: ['10.0.0.', '192.168.1.7'] }))['janus.transport.websockets.jcfg'];
+  t.match(ws, /ws_ip = "10\.0\.0\.5"/);
+  t.match(ws, /ws_acl = "10\.0\.0\.,192\.168\.1\.7"/, 'comma-separated, as Janus splits it');
+  t.match(ws, /admin_ws = false/, 'still no Admin API');
+});
+
+t.test('WebSocket address and ACL entries are checked', async (t) => {
+  for (const good of ['127.', '10.', '10.0.0.', '10.0.0.7', 'fd00:', 'fd00:12:', '::1']) t.ok(isWsAclEntry(good), good);
+  for (const bad of ['', '10', '10.0.0', '256.', '10..', '1.2.3.4.', 'eth0', '*', '10.0.0.0/8', ' 10.', 'fd00', 'g:']) t.notOk(isWsAclEntry(bad), `${JSON.stringify(bad)} refused`);
+  const dir = t.testdir();
+  t.throws(() => renderJanusConfig(options(dir, { wsIp: 'localhost' })), RangeError, 'a host name is not an address');
+  t.throws(() => renderJanusConfig(options(dir, { wsIp: '10.0.0.256' })), RangeError);
+  t.throws(() => renderJanusConfig(options(dir, { wsAcl: [] })), RangeError, 'an empty ACL would let everyone in');
+  t.throws(() => renderJanusConfig(options(dir, { wsAcl: ['10.0.0.', 'x"'] })), RangeError);
+});
+
 t.test('bad ports are refused', async (t) => {
   const dir = t.testdir();
   t.throws(() => renderJanusConfig(options(dir, { wsPort: 0 })), RangeError);
@@ -81,6 +98,16 @@ t.test('written files are readable by their owner only (they hold secrets)', asy
   for (const name of ['janus.jcfg', 'janus.transport.websockets.jcfg', 'janus.plugin.videoroom.jcfg']) {
     t.equal(statSync(join(dir, name)).mode & 0o777, 0o600, `${name}: 0600`);
   }
+});
+
+t.test('rewriting a folder keeps its files 0600 and leaves nothing else behind', async (t) => {
+  const dir = t.testdir();
+  writeFileSync(join(dir, 'janus.jcfg'), 'old', { mode: 0o644 });
+  chmodSync(join(dir, 'janus.jcfg'), 0o644);
+  writeJanusConfig(options(dir, { wsPort: 18189 }));
+  t.equal(statSync(join(dir, 'janus.jcfg')).mode & 0o777, 0o600, 'a file that was 0644 is replaced by a 0600 one');
+  t.match(readFileSync(join(dir, 'janus.transport.websockets.jcfg'), 'utf8'), /ws_port = 18189/);
+  t.same(readdirSync(dir).filter((n) => n.endsWith('.tmp')), [], 'no partial file left');
 });
 
 t.test('findJanusLibFolder: the first folder with VideoRoom and the WebSocket transport', async (t) => {
