@@ -16,6 +16,7 @@ import { fromJanusError, SfuError } from '../sfu/errors.ts';
 import type { SfuRoomId } from '../sfu/janus-client.ts';
 import type { JanusPublisher, JanusSubscriber, Substream } from '../sfu/janus-peers.ts';
 import type { JanusInstance, JanusPool } from '../sfu/janus-pool.ts';
+import { KeyframePacer } from './keyframe-pacer.ts';
 import { SfuSites, type RoomLog, type Site } from './sfu-sites.ts';
 import { WatcherLayers } from './watcher-layers.ts';
 
@@ -26,9 +27,6 @@ import { WatcherLayers } from './watcher-layers.ts';
 export function sdpForPages(sdp: string): string {
   return sdp.replace(/^s=.*$/m, 's=-');
 }
-
-/** The shortest time between two keyframe requests to the publisher, ms: Chromium ignores one within 300 ms of the last. */
-const KEYFRAME_INTERVAL_MS = 300;
 
 /** Candidates that arrive before their Janus handle exists, kept in order (at most this many per peer). */
 const MAX_EARLY_CANDIDATES = 64;
@@ -74,8 +72,7 @@ export class SfuRoom {
   #publisherEarly: IceCandidate[] = [];
   #up = false;
   #closed = false;
-  #keyframeAt = -Infinity;
-  #keyframeTimer: NodeJS.Timeout | null = null;
+  readonly #keyframes = new KeyframePacer();
   #silenceTimer: NodeJS.Timeout | null = null;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #layers = new WatcherLayers();
@@ -208,7 +205,7 @@ export class SfuRoom {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#keyframeTimer) clearTimeout(this.#keyframeTimer);
+    this.#keyframes.close();
     if (this.#silenceTimer) clearTimeout(this.#silenceTimer);
     for (const id of [...this.#subscriptions.keys()]) this.#leave(id);
     this.#sites.close();
@@ -236,12 +233,19 @@ export class SfuRoom {
       const subscriber = await site.instance.client.subscribe(site.room, site.feed);
       if (this.#closed || this.#subscriptions.get(watcherId) !== sub) return void (await subscriber.leave());
       sub.subscriber = subscriber;
+      // Janus hung the watcher's connection up (ICE failed, DTLS closed: a page gone without leaving, say on a node
+      // that died): free the subscription. A page still there heals by asking again (its ICE watchdog).
+      subscriber.once('hangup', () => {
+        if (this.#subscriptions.get(watcherId)?.subscriber === subscriber) this.removeWatcher(watcherId);
+      });
       // A cascade's instance lost: this watcher (and the others there) subscribe again elsewhere.
       subscriber.once('closed', () => {
         if (this.#subscriptions.get(watcherId)?.subscriber === subscriber && this.#sites.isEdge(site) && !site.instance.up) this.#edgeLost(site);
       });
       // Its media is up: a keyframe now, or the watcher's first frame waits for its browser to ask (about 250 ms).
-      subscriber.once('webrtcup', () => this.#keyframe(publisher));
+      subscriber.once('webrtcup', () => {
+        if (!this.#closed) this.#keyframes.request(publisher);
+      });
       subscriber.on('candidate', (candidate) => {
         if (candidate) this.#o.bus.toPeer(this.#o.room, watcherId, { type: 'iceOfferCandidate', from: this.peerId, candidate });
       });
@@ -260,20 +264,6 @@ export class SfuRoom {
     this.#silenceTimer = setTimeout(() => {
       this.#fail(new SfuError('sfu_publisher_silent', { detail: `no video for ${silenceMs / 1000} s` }));
     }, silenceMs);
-  }
-
-  /**
-   * Ask the publisher for a keyframe, at most once per {@link KEYFRAME_INTERVAL_MS}: watchers whose media comes up
-   * together share one (a burst of joins must not make the broadcaster encode a keyframe per watcher).
-   */
-  #keyframe(publisher: JanusPublisher): void {
-    if (this.#keyframeTimer) return;
-    const wait = Math.max(0, this.#keyframeAt + KEYFRAME_INTERVAL_MS - performance.now());
-    this.#keyframeTimer = setTimeout(() => {
-      this.#keyframeTimer = null;
-      this.#keyframeAt = performance.now();
-      if (!this.#closed) void publisher.requestKeyframe().catch(() => {});
-    }, wait);
   }
 
   /** Take a watcher's subscription out and leave its handle. @returns whether it had one */

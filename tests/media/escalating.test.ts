@@ -333,3 +333,17 @@ t.test('a cascade closed with its room: forwarding stopped, remote publisher rem
   t.same(b.made.destroyed, ['janus-2-room1'], "the cascade's room destroyed");
   t.equal(b.instance.rooms, 0);
 });
+
+t.test('Janus hangs up a watcher\'s connection (a page gone without leaving): its subscription is freed', async (t) => {
+  const s = setUp(0);
+  await escalated(s, WATCHERS.slice(0, 2));
+  t.same(s.path.report('main', 2).viewers, { mesh: 0, sfu: 2 });
+  const [first] = s.janus.made.subscribers;
+  first!.emit('hangup', 'DTLS alert');
+  t.ok(first!.left, 'its handle left');
+  t.same(s.path.report('main', 2).viewers, { mesh: 0, sfu: 1 }, 'no longer counted on the SFU');
+  t.equal(s.janus.instance.viewers, 1, 'nor on its instance');
+  s.path.signal(s.room, { id: WATCHERS[0]!, role: 'watcher' }, { type: 'getBroadcast', to: B });
+  for (let i = 0; i < 4; i++) await settle();
+  t.equal(s.janus.made.subscribers.length, 3, 'a page still there that asks again gets a new subscription');
+});
