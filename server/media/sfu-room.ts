@@ -5,9 +5,13 @@
  * its offer (Janus offers to subscribers) and answers it; ICE candidates trickle both ways through the server
  * (RFC 8838). Janus's own address never reaches a page: only SDP and candidates do.
  *
+ * The room lives on its origin instance; subscriptions are placed there or, past `JANUS_MAX_VIEWERS`, on cascades to
+ * other instances ({@link SfuSites}); pages see one SFU peer either way.
+ *
  * Bounds: a watcher holds at most one subscription (a new one leaves the old); it is left when the watcher leaves or
- * hangs up; {@link SfuRoom.close} leaves the publication and every subscription and destroys the Janus room.
- * Failures (a Janus refusal, a lost connection) end the room through `onFailure`, once.
+ * hangs up, or when Janus hangs it up; {@link SfuRoom.close} leaves the publication and every subscription, undoes
+ * the cascades and destroys the Janus room. Failures (a Janus refusal, the origin's connection lost) end the room
+ * through `onFailure`, once; a cascade's instance lost only moves its watchers.
  */
 import { randomBytes } from 'node:crypto';
 import type { IceCandidate, LayerReportMessage } from '../../protocol/messages.ts';
@@ -89,11 +93,6 @@ export class SfuRoom {
     return this.#o.origin;
   }
 
-  /** Cascades open now: the instances and how many of this room's watchers each holds. */
-  cascades(): { janus: string; watchers: number }[] {
-    const count = (site: Site) => [...this.#subscriptions.values()].filter((s) => s.site === site).length;
-    return this.#sites.edges.map((site) => ({ janus: site.instance.name, watchers: count(site) }));
-  }
 
   /** Watchers subscribed (or being subscribed) through the SFU. */
   get watchers(): number {

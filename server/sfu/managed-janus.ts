@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,18 @@ async function freeLoopbackPort(): Promise<number> {
 
 const secret = () => randomBytes(24).toString('base64url');
 
+/** util-linux's `setpriv` (Debian: always installed), which can set a parent-death signal before it runs a command. */
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * The command line that runs `binary` so that it gets SIGKILL when this process dies, however it dies (Linux
+ * `PR_SET_PDEATHSIG`, set by `setpriv --pdeathsig`, kept across the exec): a SIGKILLed server leaves no orphaned
+ * Janus holding its ports and media sessions. Without `setpriv`, the plain command (a clean exit still stops Janus).
+ */
+export function diesWithUs(binary: string, args: readonly string[]): [string, string[]] {
+  return existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', binary, ...args]] : [binary, [...args]];
+}
+
 /** Crashes within this window count towards a longer first restart delay (a crash loop backs off). */
 const CRASH_WINDOW_MS = 60_000;
 
@@ -127,7 +139,8 @@ export async function startManagedJanus(options: ManagedJanusOptions): Promise<M
       adminApi: adminSecret ? { port: adminPort, secret: adminSecret } : null,
     });
     if (stopping) throw new Error('stopping');
-    const proc = spawn(binary, ['-F', dir, '--disable-colors'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, args] = diesWithUs(binary, ['-F', dir, '--disable-colors']);
+    const proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     const wanted = adminSecret ? 2 : 1;
     await new Promise<void>((resolve, reject) => {

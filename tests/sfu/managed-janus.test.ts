@@ -1,13 +1,16 @@
 /**
  * The managed Janus, for real: it starts with OnAir's config and fresh secrets, its log lines go through pino with no
- * secret in them (nor on its command line), it is restarted after a SIGKILL, and it stops with `stop()`.
+ * secret in them (nor on its command line), it is restarted after a SIGKILL, it stops with `stop()`, and it dies
+ * with the process that started it, even a SIGKILLed one (no orphaned Janus).
  */
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import Janode from 'janode';
 import t from 'tap';
 import { fromJanusError } from '../../server/sfu/errors.ts';
 import { startManagedJanus } from '../../server/sfu/managed-janus.ts';
 import { capturedLogger, SFU_INTERFACE, sfuSkipReason } from '../helpers/janus.ts';
+import { startScript } from '../helpers/run-script.ts';
 
 const skip = sfuSkipReason();
 if (skip) {
@@ -78,5 +81,25 @@ if (skip) {
     t.notOk(restarted, 'not restarted');
     await janus.stop();
     t.pass('stop is idempotent');
+  });
+
+  t.test('its owner SIGKILLed, it dies too: no orphaned Janus', async (t) => {
+    const owner = startScript('tests/sfu/fixtures/janus-owner.ts');
+    let out = '';
+    owner.stdout.on('data', (chunk: Buffer) => (out += String(chunk)));
+    while (!/janus \d+\n/.test(out)) await once(owner.stdout, 'data');
+    const pid = Number(/janus (\d+)/.exec(out)![1]);
+    t.ok(alive(pid), `its Janus (${pid}) runs`);
+    owner.kill('SIGKILL');
+    await once(owner, 'exit');
+    const dead = () => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+      } catch {
+        return true;
+      }
+    };
+    while (!dead()) await new Promise((resolve) => setTimeout(resolve, 50));
+    t.pass('Janus is gone (or a zombie awaiting its reaper)');
   });
 }
