@@ -4,7 +4,9 @@
  * The room's media belongs to node A: B forwards its watcher's media events there, so both watchers play through
  * A's Janus, B's watcher gets its simulcast layer from A's policy, and when it leaves A frees its subscription. Then a
  * watcher that reached node B or C through nginx has its node SIGKILLed: it resumes on the other one, its SFU
- * subscription on A kept, on the same peer connection, its frames still decoded.
+ * subscription on A kept, on the same peer connection, its frames still decoded. Last, node A itself (the
+ * broadcaster's, with its Janus) is SIGKILLed and started again on its port: the broadcaster resumes there, the room
+ * escalates anew on A's new Janus, and the watcher on B decodes from a new SFU peer.
  */
 import t from 'tap';
 import { launchChromium } from '../../scripts/lib/chromium.ts';
@@ -79,5 +81,31 @@ if (skip) {
     t.pass('its frames kept being decoded');
     t.equal(await peerConnectionsMade(watcher), 1, 'on the same peer connection');
     t.equal(await sfuViewersOnA(), subscribed, "its subscription on node A's SFU was kept");
+  });
+
+  t.test("the broadcaster's node dies and starts again: the room escalates anew there, the other node's watcher plays again", { timeout: 180_000 }, async (t) => {
+    const broadcaster = await openBroadcaster(chromium.browser, a.httpUrl, 'restarted');
+    await clickButton(broadcaster, 'Start broadcast');
+    await waitForState(broadcaster, 'live');
+    const other = [b, c].find((n) => n.child.exitCode === null && n.child.signalCode === null)!;
+    const onB = await openWatcher(chromium.browser, other.httpUrl, 'restarted');
+    await onB.waitForFunction(() => (window.onair as { viaMediaServer(): boolean }).viaMediaServer(), POLL);
+    await waitForFramesAbove(onB, 0);
+    const peersBefore = (await onB.evaluate(() => (window.onair as { pathEvents(): { peer: string }[] }).pathEvents())).map((e) => e.peer);
+
+    const killedAt = performance.now();
+    a.child.kill('SIGKILL');
+    await a.exited;
+    nodes[0] = await startServerProcess(Number(new URL(a.httpUrl).port), env);
+    await onB.waitForFunction(
+      (known: string[]) => (window.onair as { pathEvents(): { event: string; peer: string }[] }).pathEvents().some((e) => e.event === 'decoded' && !known.includes(e.peer)),
+      { ...POLL, timeout: 120_000 },
+      peersBefore,
+    );
+    const frames = await waitForFramesAbove(onB, 0);
+    await waitForFramesAbove(onB, frames);
+    t.pass("B's watcher decodes from a new SFU peer, on the restarted node's Janus");
+    t.comment(`decoding again ${((performance.now() - killedAt) / 1000).toFixed(1)} s after the kill, the restart included (reported, not asserted)`);
+    t.equal(await broadcaster.$eval('body', (body) => body.dataset.state), 'live', 'the broadcaster resumed, live');
   });
 }
