@@ -21,8 +21,9 @@ import type { Bus } from './bus/bus.ts';
 import { LocalBus } from './bus/local-bus.ts';
 import { EscalatingMediaPath } from './media/escalating.ts';
 import type { MediaPath } from './media/media-path.ts';
-import { Cluster } from './cluster/cluster.ts';
+import { Cluster, HEARTBEAT_MS } from './cluster/cluster.ts';
 import { ClusterMediaPath } from './cluster/cluster-media.ts';
+import { shareJanusLoads } from './cluster/janus-loads.ts';
 import { ClusterLocalSide } from './cluster/local-side.ts';
 import { RedisBus } from './cluster/redis-bus.ts';
 import { MeshMediaPath } from './media/mesh.ts';
@@ -143,6 +144,10 @@ export async function buildServer(config: Config, opts: BuildOptions = {}): Prom
   };
   if (cluster && redisBus) {
     cluster.attach(new ClusterLocalSide(relay, redisBus, clusterMedia && ((room, event) => clusterMedia.apply(room, event))));
+    if (sfu?.pool.instances.some((i) => i.url)) {
+      const stop = shareJanusLoads(cluster, sfu.pool, opts.cluster?.heartbeatMs ?? HEARTBEAT_MS);
+      app.addHook('onClose', async () => stop());
+    }
     app.addHook('onClose', async () => cluster.close());
   }
   await registerHealth(app, config);

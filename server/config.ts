@@ -136,8 +136,8 @@ export interface SfuConfig {
    */
   readonly external: { readonly urls: readonly string[]; readonly apiSecret: string; readonly adminKey: string } | null;
   /**
-   * Subscriptions this node places on one Janus instance before a room's next watchers go to a cascade on another
-   * instance (`JANUS_MAX_VIEWERS`); 0: no limit, no cascading.
+   * Subscriptions on one Janus instance (every node's, when nodes share it) before a room's next watchers go to a
+   * cascade on another instance (`JANUS_MAX_VIEWERS`); 0: no limit, no cascading.
    */
   readonly instanceMaxViewers: number;
   /** What a managed Janus needs on a public host: UDP port range, ICE interfaces, 1:1 NAT public addresses. */

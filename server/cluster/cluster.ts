@@ -252,6 +252,20 @@ export class Cluster implements Elsewhere {
     this.outbox.push(roomChannel(room), { k: 'fan', n: this.node, to, f: frame });
   }
 
+  /**
+   * Share this node's subscriptions per Janus instance (by URL) for a TTL, and read the other nodes'.
+   * @returns the other nodes' subscriptions per instance URL, summed. Rejects while Redis is down.
+   */
+  async shareJanusLoads(local: Readonly<Record<string, number>>): Promise<Record<string, number>> {
+    await this.link.writeJanusLoads(this.node, local, this.ttlMs);
+    const others: Record<string, number> = {};
+    for (const [node, loads] of await this.link.janusLoads()) {
+      if (node === this.node) continue;
+      for (const [url, n] of Object.entries(loads)) if (Number.isFinite(n)) others[url] = (others[url] ?? 0) + n;
+    }
+    return others;
+  }
+
   /** Every room of the cluster. Rejects while Redis is down. */
   async rooms(): Promise<ClusterRoom[]> {
     const byName = new Map<string, ClusterRoom>();

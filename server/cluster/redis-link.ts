@@ -6,6 +6,7 @@
  * - `onair:rooms`                   sorted set, room name → expiry (ms since the epoch): the cluster's rooms
  * - `onair:room:<room>:nodes`       sorted set, node id → expiry: the nodes that hold peers of the room
  * - `onair:room:<room>:node:<node>` hash, peer id → `watcher` | `broadcaster` | `broadcaster live`, with a TTL
+ * - `onair:janus-loads`             hash, node id → JSON `{ e: expiry ms, l: { <Janus URL>: subscriptions } }`
  *
  * Every entry expires unless its node rewrites it (its heartbeat, see `cluster.ts`), so a dead node's peers vanish
  * within a TTL and a restarted, empty Redis is refilled by the next heartbeat of each node.
@@ -37,6 +38,7 @@ export interface NodeRooms {
 }
 
 const ROOMS = 'onair:rooms';
+const JANUS_LOADS = 'onair:janus-loads';
 const roomPrefix = 'onair:room:';
 const nodesKey = (room: string) => `${roomPrefix}${room}:nodes`;
 const hashKey = (room: string, node: string) => `${roomPrefix}${room}:node:${node}`;
@@ -188,6 +190,32 @@ export class RedisLink extends EventEmitter<RedisLinkEvents> {
       records.push({ room: flat[i]!, node: flat[i + 1]!, id: flat[i + 2]!, value: flat[i + 3] as MemberValue });
     }
     return records;
+  }
+
+  /** Write `node`'s subscriptions per Janus instance (by its URL), valid until now + `ttlMs`. */
+  async writeJanusLoads(node: string, loads: Readonly<Record<string, number>>, ttlMs: number): Promise<void> {
+    await this.commands.hset(JANUS_LOADS, node, JSON.stringify({ e: Date.now() + ttlMs, l: loads }));
+  }
+
+  /**
+   * Every node's valid entry of {@link writeJanusLoads}, by node id; expired (or unreadable) entries are removed.
+   * Rejects while Redis is down.
+   */
+  async janusLoads(): Promise<Map<string, Record<string, number>>> {
+    const now = Date.now();
+    const byNode = new Map<string, Record<string, number>>();
+    const stale: string[] = [];
+    for (const [node, json] of Object.entries(await this.commands.hgetall(JANUS_LOADS))) {
+      try {
+        const entry = JSON.parse(json) as { e?: unknown; l?: unknown };
+        if (typeof entry.e !== 'number' || entry.e < now || typeof entry.l !== 'object' || entry.l === null) throw new Error('stale');
+        byNode.set(node, entry.l as Record<string, number>);
+      } catch {
+        stale.push(node);
+      }
+    }
+    if (stale.length > 0) await this.commands.hdel(JANUS_LOADS, ...stale);
+    return byNode;
   }
 
   /** Close both connections (no reconnection after). */

@@ -1,8 +1,9 @@
 /**
  * Where one escalated room's watchers subscribe: its origin (the Janus instance and room the broadcaster publishes
- * into) and, once the origin holds `JANUS_MAX_VIEWERS` of this node's subscriptions, cascades ("edges"): a room on
+ * into) and, once the origin's load reaches `JANUS_MAX_VIEWERS` subscriptions, cascades ("edges"): a room on
  * another instance with a remote publisher that the origin forwards the publication to (VideoRoom
  * `add_remote_publisher` + `publish_remotely`, Janus ≥ 1.1; one hop, plain RTP, so only over a private network).
+ * An instance's load counts every node's subscriptions on it when the nodes share it (see `JanusInstance.load`).
  *
  * Placement: the origin while it is under the cap; else the edge under the cap with the fewest viewers; else a new
  * edge on the least loaded instance the room does not use yet; else (every instance full) the origin anyway. Each
@@ -77,13 +78,13 @@ export class SfuSites {
       const origin = this.#origin;
       if (!origin) throw new Error('no publication yet');
       const max = this.#o.instanceMaxViewers;
-      const site = max === 0 || origin.instance.viewers < max ? origin : this.#openEdgeUnder(max);
+      const site = max === 0 || origin.instance.load < max ? origin : this.#openEdgeUnder(max);
       if (site) {
         site.instance.countViewer(1);
         return site;
       }
       const next = this.#closed ? null : this.#o.pool.leastLoaded(this.#used());
-      if (!this.#opening && (!next || next.viewers >= max)) {
+      if (!this.#opening && (!next || next.load >= max)) {
         origin.instance.countViewer(1);
         return origin;
       }
@@ -131,7 +132,7 @@ export class SfuSites {
   #openEdgeUnder(max: number): Site | null {
     let best: Site | null = null;
     for (const site of this.#edges.values()) {
-      if (site.instance.up && site.instance.viewers < max && (!best || site.instance.viewers < best.instance.viewers)) best = site;
+      if (site.instance.up && site.instance.load < max && (!best || site.instance.load < best.instance.load)) best = site;
     }
     return best;
   }

@@ -1,8 +1,8 @@
 /**
  * The Janus instances one OnAir node uses (`JANUS_URLS`, or the one external or managed Janus): each with its own
- * {@link JanusConnection} and {@link JanusClient}, and what this node has placed on it (rooms, subscriptions), which
- * is what "least loaded" means here. Each node counts only its own placements (with several nodes, rooms stay on the
- * mesh for now: README "Scaling out").
+ * {@link JanusConnection} and {@link JanusClient}, what this node has placed on it (rooms, subscriptions), and, in a
+ * cluster whose nodes share instances, the subscriptions the other nodes placed there (`server/cluster/janus-loads.ts`
+ * shares them through Redis). Its load, this node's subscriptions plus the others', is what "least loaded" means.
  *
  * Events: `up` (an instance's session came up: rooms waiting for an SFU can escalate), `down` (an instance's
  * session was lost).
@@ -18,13 +18,17 @@ export class JanusInstance {
   readonly client: JanusClient;
   /** Where another instance sends forwarded RTP for a cascade (the host of its API URL; loopback when managed). */
   readonly rtpHost: string;
+  /** Its API URL when it is external: what names it across nodes. Null for a managed Janus (this node's own). */
+  readonly url: string | null;
   #rooms = 0;
   #viewers = 0;
+  #elsewhere = 0;
 
-  constructor(name: string, client: JanusClient, rtpHost: string) {
+  constructor(name: string, client: JanusClient, rtpHost: string, url: string | null = null) {
     this.name = name;
     this.client = client;
     this.rtpHost = rtpHost;
+    this.url = url;
   }
 
   get up(): boolean {
@@ -39,6 +43,16 @@ export class JanusInstance {
   /** Subscriptions (watchers) this node placed on it. */
   get viewers(): number {
     return this.#viewers;
+  }
+
+  /** Subscriptions on it: this node's and, when shared, the other nodes' (as last heard). */
+  get load(): number {
+    return this.#viewers + this.#elsewhere;
+  }
+
+  /** What the other nodes of the cluster placed on it, as last heard (0 when not shared). */
+  setElsewhere(subscriptions: number): void {
+    this.#elsewhere = Number.isFinite(subscriptions) && subscriptions > 0 ? subscriptions : 0;
   }
 
   /** Count a room (+1) or its end (-1). */
@@ -86,8 +100,8 @@ export class JanusPool extends EventEmitter<JanusPoolEvents> {
   }
 
   /**
-   * The instance to place a new room (or a cascade) on: the up instance with the fewest viewers, then the fewest
-   * rooms, then the first configured.
+   * The instance to place a new room (or a cascade) on: the up instance with the lowest load (subscriptions, every
+   * node's when shared), then the fewest rooms of this node, then the first configured.
    * @param except instances not to pick (those a room already uses)
    * @returns null when no other instance is up
    */
@@ -95,9 +109,21 @@ export class JanusPool extends EventEmitter<JanusPoolEvents> {
     let best: JanusInstance | null = null;
     for (const instance of this.instances) {
       if (!instance.up || except.has(instance)) continue;
-      if (!best || instance.viewers < best.viewers || (instance.viewers === best.viewers && instance.rooms < best.rooms)) best = instance;
+      if (!best || instance.load < best.load || (instance.load === best.load && instance.rooms < best.rooms)) best = instance;
     }
     return best;
+  }
+
+  /** This node's subscriptions per shared (external) instance, by URL: what it tells the other nodes. */
+  localLoads(): Record<string, number> {
+    const loads: Record<string, number> = {};
+    for (const instance of this.instances) if (instance.url) loads[instance.url] = instance.viewers;
+    return loads;
+  }
+
+  /** The other nodes' subscriptions per instance URL (instances not named count 0). */
+  setElsewhere(byUrl: Readonly<Record<string, number>>): void {
+    for (const instance of this.instances) if (instance.url) instance.setElsewhere(byUrl[instance.url] ?? 0);
   }
 
   /** Close every instance's connection. */

@@ -57,7 +57,7 @@ export async function startSfu(config: SfuConfig, log: Logger, options: StartSfu
         const instanceLog = urls.length > 1 ? sfuLog.child({ janus: name }) : sfuLog;
         const connection = new JanusConnection({ target: () => ({ url, apiSecret, adminKey }), log: instanceLog });
         connection.start();
-        return new JanusInstance(name, new JanusClient(connection, instanceLog), new URL(url).hostname.replace(/^\[|\]$/g, ''));
+        return new JanusInstance(name, new JanusClient(connection, instanceLog), new URL(url).hostname.replace(/^\[|\]$/g, ''), url);
       }),
     );
     sfuLog.info({ urls }, urls.length > 1 ? `using ${urls.length} external Janus instances` : 'using an external Janus');

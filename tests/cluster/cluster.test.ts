@@ -61,6 +61,19 @@ t.test('a node sees the peers other nodes hold, and frames cross in order', asyn
   });
 });
 
+t.test('Janus loads: each node shares its own and reads the sum of the others; a dead node\'s expire', async (t) => {
+  const a = await node(t, redis);
+  const b = await node(t, redis);
+  const c = await node(t, redis);
+  await a.cluster.shareJanusLoads({ 'ws://j1': 3, 'ws://j2': 1 });
+  await b.cluster.shareJanusLoads({ 'ws://j1': 2 });
+  t.same(await c.cluster.shareJanusLoads({ 'ws://j2': 7 }), { 'ws://j1': 5, 'ws://j2': 1 }, "c hears a's and b's, summed, not its own");
+  t.same(await a.cluster.shareJanusLoads({ 'ws://j1': 3, 'ws://j2': 1 }), { 'ws://j1': 2, 'ws://j2': 7 });
+  await b.cluster.close();
+  while ((await a.cluster.shareJanusLoads({}))['ws://j1'] !== undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+  t.pass("b stopped writing: its entry expired (and a's empty one no longer counts)");
+});
+
 t.test("media events cross to the broadcaster's node, in order with frames", async (t) => {
   const a = await node(t, redis);
   const b = await node(t, redis);
