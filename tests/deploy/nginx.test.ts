@@ -1,8 +1,10 @@
 /**
  * The deployment's nginx configuration (`deploy/nginx/onair.conf`) run by a real nginx in front of real OnAir nodes:
- * pages and WebSocket upgrades reach the nodes, and a node that is down or draining is passed over.
+ * pages and WebSocket upgrades reach the nodes, and a node that is down or draining is passed over; every WHIP
+ * request of one room (the POST, then the PATCH and DELETE of its resource) reaches the same node.
  */
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import t from 'tap';
 import { startNginx } from '../helpers/nginx.ts';
 import { startServer } from '../helpers/server.ts';
@@ -27,6 +29,37 @@ t.test('WebSocket upgrades on /ws and pages reach the nodes, round robin', async
   const perNode = nodes.map((n) => n.app.websocketServer.clients.size);
   t.same(perNode, [2, 2], 'two sockets on each node');
   for (const { peer } of peers) await peer.close();
+});
+
+t.test("WHIP: a room's POST, PATCH and DELETE reach the node that took the POST; other paths are round robin", async (t) => {
+  // Two stand-ins for nodes that answer with their own name: what is tested here is nginx's routing.
+  const backends = await Promise.all(
+    ['node-a', 'node-b'].map(async (name) => {
+      const server = createServer((req, res) => res.end(`${name} ${req.method} ${req.url}`));
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      return { server, address: `127.0.0.1:${(server.address() as { port: number }).port}` };
+    }),
+  );
+  const nginx = await startNginx(backends.map((b) => b.address));
+  t.teardown(async () => {
+    await nginx.stop();
+    for (const { server } of backends) await new Promise((resolve) => server.close(resolve));
+  });
+  const who = async (method: string, path: string) => (await (await fetch(`${nginx.httpUrl}${path}`, { method })).text()).split(' ')[0];
+  const seen = new Set<string>();
+  for (const room of ['class-1', 'talk', 'game_night', 'cam-42', 'r5', 'r6']) {
+    const node = await who('POST', `/whip/${room}`);
+    seen.add(node!);
+    for (let i = 0; i < 3; i++) {
+      t.equal(await who('PATCH', `/whip/${room}/resource-${i}`), node, `${room}: PATCH ${i} on the POST's node`);
+    }
+    t.equal(await who('DELETE', `/whip/${room}/resource-0`), node, `${room}: DELETE on the POST's node`);
+  }
+  t.equal(seen.size, 2, 'the rooms are spread over both nodes');
+  const others = new Set<string>();
+  for (let i = 0; i < 4; i++) others.add((await who('GET', '/healthz'))!);
+  t.equal(others.size, 2, 'other paths: round robin');
 });
 
 t.test('a node that is down or draining is passed over', async (t) => {

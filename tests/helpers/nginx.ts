@@ -26,21 +26,26 @@ export interface TestNginx {
 }
 
 /**
- * The deployment configuration with the listen address and the upstream's servers replaced.
+ * The deployment configuration with the listen address and every upstream's servers replaced.
  * @param upstreams the nodes' `host:port`s, at least one
- * @throws Error when the file no longer has the `listen` line or upstream servers this rewrites
+ * @throws Error when the file no longer has the `listen` line or upstream server lines this rewrites
  */
 export function nginxSiteConfig(listenPort: number, upstreams: readonly string[]): string {
   const conf = readFileSync(NGINX_CONF, 'utf8');
-  const servers = /^(\s*)server 127\.0\.0\.1:\d+( [^;]*)?;\n/gm;
-  const first = servers.exec(conf);
-  if (!first || !/^\s*listen 80;$/m.test(conf)) throw new Error(`${NGINX_CONF}: no "listen 80;" or upstream server lines to rewrite`);
-  const [indent, options] = [first[1], first[2] ?? ''];
-  const list = upstreams.map((u) => `${indent}server ${u}${options};\n`).join('');
-  let placed = false;
-  return conf
-    .replace(servers, () => (placed ? '' : ((placed = true), list)))
-    .replace(/^(\s*)listen 80;$/m, `$1listen 127.0.0.1:${listenPort};`);
+  if (!/^\s*listen 80;$/m.test(conf) || !/^\s*server 127\.0\.0\.1:\d+/m.test(conf)) {
+    throw new Error(`${NGINX_CONF}: no "listen 80;" or upstream server lines to rewrite`);
+  }
+  // In each `upstream { }` block, its server lines become one line per node (with the block's own options).
+  const rewritten = conf.replace(/^upstream [\w-]+ \{\n[^}]*\}/gm, (block) => {
+    const servers = /^(\s*)server 127\.0\.0\.1:\d+( [^;]*)?;\n/gm;
+    const first = servers.exec(block);
+    if (!first) return block;
+    const [indent, options] = [first[1], first[2] ?? ''];
+    const list = upstreams.map((u) => `${indent}server ${u}${options};\n`).join('');
+    let placed = false;
+    return block.replace(servers, () => (placed ? '' : ((placed = true), list)));
+  });
+  return rewritten.replace(/^(\s*)listen 80;$/m, `$1listen 127.0.0.1:${listenPort};`);
 }
 
 /** Resolve once something accepts TCP connections on 127.0.0.1:`port`, or reject when `gone` settles first. */
