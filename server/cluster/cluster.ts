@@ -261,7 +261,7 @@ export class Cluster implements Elsewhere {
     const others: Record<string, number> = {};
     for (const [node, loads] of await this.link.janusLoads()) {
       if (node === this.node) continue;
-      for (const [url, n] of Object.entries(loads)) if (Number.isFinite(n)) others[url] = (others[url] ?? 0) + n;
+      for (const [url, n] of Object.entries(loads)) others[url] = (others[url] ?? 0) + n;
     }
     return others;
   }

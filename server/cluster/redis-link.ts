@@ -207,9 +207,11 @@ export class RedisLink extends EventEmitter<RedisLinkEvents> {
     const stale: string[] = [];
     for (const [node, json] of Object.entries(await this.commands.hgetall(JANUS_LOADS))) {
       try {
-        const entry = JSON.parse(json) as { e?: unknown; l?: unknown };
-        if (typeof entry.e !== 'number' || entry.e < now || typeof entry.l !== 'object' || entry.l === null) throw new Error('stale');
-        byNode.set(node, entry.l as Record<string, number>);
+        const entry: unknown = JSON.parse(json);
+        const { e, l } = (entry ?? {}) as { e?: unknown; l?: unknown };
+        if (typeof e !== 'number' || e < now || typeof l !== 'object' || l === null) throw new Error('stale');
+        // Only counts are kept: an entry is ours, but a stray field must not become a load.
+        byNode.set(node, Object.fromEntries(Object.entries(l).filter((kv): kv is [string, number] => Number.isFinite(kv[1]))));
       } catch {
         stale.push(node);
       }

@@ -53,16 +53,6 @@ export class SfuSites {
     this.#o = options;
   }
 
-  /** The origin, once the publication is in. */
-  get origin(): Site | null {
-    return this.#origin;
-  }
-
-  /** The cascades open now. */
-  get edges(): readonly Site[] {
-    return [...this.#edges.values()];
-  }
-
   /** The broadcaster's publication is in `room` on `instance`: the origin every cascade forwards from. */
   setOrigin(instance: JanusInstance, room: SfuRoomId, publisher: JanusPublisher): void {
     this.#origin = { instance, room, feed: publisher.feed, remoteId: null };
